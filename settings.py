@@ -1,0 +1,196 @@
+"""Every setting of Pantau Netralitas, grouped by component.
+
+Scrapy reads this module (scrapy.cfg); the `pantau` command reads it too. Values that differ per deployment or are
+secret come from the environment (a `.env` file in the working directory is read first); the README's configuration
+reference lists every `# env:` line below and a test keeps the two in step.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+try:  # .env files are welcome, never required
+    from dotenv import load_dotenv
+
+    load_dotenv(override=False)
+except ImportError:  # pragma: no cover
+    pass
+
+PROJECT_DIR = Path(__file__).resolve().parent
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw not in (None, "") else default
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return default
+    return raw.strip().lower() in ("1", "true", "yes", "on", "ya")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Data directories
+# ---------------------------------------------------------------------------------------------------------------
+# env: PANTAU_HOME — evidence, spool, dead letters, crawl state, job state, outbox (default: var/ in the project)
+PANTAU_HOME = _env("PANTAU_HOME", str(PROJECT_DIR / "var"))
+# env: PANTAU_CACHE — downloads kept between runs: the Elasticsearch zip, the local server (default: ~/.cache/pantau)
+PANTAU_CACHE = _env("PANTAU_CACHE", str(Path.home() / ".cache" / "pantau"))
+
+# ---------------------------------------------------------------------------------------------------------------
+# Elasticsearch
+# ---------------------------------------------------------------------------------------------------------------
+# env: ES_URL — an existing cluster; unset: the local server `pantau es start` runs
+ES_URL = _env("ES_URL")
+# env: ES_API_KEY — API key (base64 "id:key") for ES_URL
+ES_API_KEY = _env("ES_API_KEY")
+# env: ES_USERNAME — user for ES_URL (with ES_PASSWORD)
+ES_USERNAME = _env("ES_USERNAME")
+# env: ES_PASSWORD — password for ES_USERNAME
+ES_PASSWORD = _env("ES_PASSWORD")
+# env: ES_CA_CERTS — CA bundle to verify ES_URL's certificate
+ES_CA_CERTS = _env("ES_CA_CERTS")
+# env: PANTAU_INDEX_PREFIX — namespaces every index and alias (the demo uses its own)
+PANTAU_INDEX_PREFIX = _env("PANTAU_INDEX_PREFIX", "pantau-")
+# env: ES_LOCAL_VERSION — version of the integration-test distribution the local server runs
+ES_LOCAL_VERSION = _env("ES_LOCAL_VERSION", "9.2.4")
+# env: ES_LOCAL_PORT — HTTP port of the local server
+ES_LOCAL_PORT = _env_int("ES_LOCAL_PORT", 9200)
+# env: ES_LOCAL_NAME — name of the local server instance (its own data directory and state)
+ES_LOCAL_NAME = _env("ES_LOCAL_NAME", "main")
+# env: ES_LOCAL_HEAP — heap of the local server (JVM -Xms/-Xmx)
+ES_LOCAL_HEAP = _env("ES_LOCAL_HEAP", "768m")
+# env: ES_REQUEST_TIMEOUT — seconds per Elasticsearch request
+ES_REQUEST_TIMEOUT = _env_int("ES_REQUEST_TIMEOUT", 30)
+
+# Indexing pipeline (crawler.pipelines.index.IndexPipeline)
+INDEX_ENABLED = _env_bool("PANTAU_INDEX_ENABLED", True)
+INDEX_BULK_SIZE = 500  # documents per bulk request
+INDEX_FLUSH_SECONDS = 5.0  # flush a partial buffer at least this often
+INDEX_MAX_RETRIES = 5  # transient failures (connection, timeout, 429, 5xx) before spooling
+INDEX_RETRY_BACKOFF = 0.5  # seconds, doubled per retry
+INDEX_MAX_TEXT_BYTES = 30_000  # text longer than this is cut (Lucene's term limit is 32,766 bytes)
+
+# ---------------------------------------------------------------------------------------------------------------
+# Scrapy
+# ---------------------------------------------------------------------------------------------------------------
+BOT_NAME = "pantau"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+# env: PANTAU_USER_AGENT — honest User-Agent naming the project and a contact
+USER_AGENT = _env(
+    "PANTAU_USER_AGENT",
+    "PantauNetralitas/0.1 (+https://github.com/pantau-netralitas; election-neutrality monitor for Bawaslu)",
+)
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+RANDOMIZE_DOWNLOAD_DELAY = True
+DOWNLOAD_TIMEOUT = 30
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+RETRY_ENABLED = True
+RETRY_TIMES = 4
+RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+TELNETCONSOLE_ENABLED = False
+COOKIES_ENABLED = False
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = _env("PANTAU_LOG_LEVEL", "INFO")
+
+ITEM_PIPELINES = {
+    "crawler.pipelines.index.IndexPipeline": 900,
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Spiders (crawler.crawling, spiders/)
+# ---------------------------------------------------------------------------------------------------------------
+# Base URL per platform: "" = the real platform. `pantau crawl --base-url` overrides it for one run (tests, mirrors).
+# env: TELEGRAM_BASE_URL — mirror of https://t.me (web preview /s/<channel>)
+TELEGRAM_BASE_URL = _env("TELEGRAM_BASE_URL")
+# env: BLUESKY_BASE_URL — mirror of the public AppView https://public.api.bsky.app (/xrpc/...)
+BLUESKY_BASE_URL = _env("BLUESKY_BASE_URL")
+# env: MASTODON_BASE_URL — one server answering for every Mastodon instance (/api/v1/...)
+MASTODON_BASE_URL = _env("MASTODON_BASE_URL")
+# env: YOUTUBE_BASE_URL — mirror of https://www.youtube.com (/feeds/videos.xml)
+YOUTUBE_BASE_URL = _env("YOUTUBE_BASE_URL")
+# env: WEB_BASE_URL — serve every configured candidate site from this base (tests, demo)
+WEB_BASE_URL = _env("WEB_BASE_URL")
+# env: WEB_SITES_FILE — JSON file of candidate/party sites for the web spider (RSS/Atom or HTML + CSS selectors)
+WEB_SITES_FILE = _env("WEB_SITES_FILE", str(PROJECT_DIR / "crawler" / "data" / "web_sites.json"))
+# First run of a target: read at least this many pages and posts (both), later runs stop at the last post seen.
+# env: CRAWL_FIRST_RUN_MAX_PAGES — pages a target's first crawl reads at least
+CRAWL_FIRST_RUN_MAX_PAGES = _env_int("CRAWL_FIRST_RUN_MAX_PAGES", 3)
+# env: CRAWL_FIRST_RUN_MAX_POSTS — posts a target's first crawl reads at least
+CRAWL_FIRST_RUN_MAX_POSTS = _env_int("CRAWL_FIRST_RUN_MAX_POSTS", 100)
+CRAWL_MAX_PAGES_PER_RUN = 50  # safety cap for any run (e.g. when the last seen post was deleted)
+# Minutes between crawls of one target (`pantau crawl` without --target crawls the targets that are due).
+CRAWL_INTERVAL_MINUTES = {
+    "telegram": 60, "bluesky": 60, "mastodon": 60, "youtube": 180, "web": 360,
+    "x": 240, "instagram": 360, "tiktok": 360, "facebook": 360, "threads": 360,
+}
+# Politeness per platform, applied per host: seconds between requests and parallel requests.
+PLATFORM_RATE_LIMITS = {
+    "telegram": {"delay": 2.0, "concurrency": 1},
+    "bluesky": {"delay": 0.5, "concurrency": 2},  # AppView allows ~3000 req / 5 min per IP
+    "mastodon": {"delay": 1.0, "concurrency": 1},  # default server limit: 300 req / 5 min
+    "youtube": {"delay": 2.0, "concurrency": 1},
+    "web": {"delay": 2.0, "concurrency": 1},
+}
+BLUESKY_PAGE_LIMIT = 50  # getAuthorFeed `limit` (max 100)
+BLUESKY_THREAD_DEPTH = 6  # getPostThread depth for replies under a candidate's posts
+MASTODON_PAGE_LIMIT = 40  # statuses per page (max 40)
+YOUTUBE_NOT_FOUND_RETRIES = 3  # the feed answers 404/500 now and then: retry before calling a channel gone
+# Retries: 429 and 5xx with exponential backoff (Retry-After honoured), see crawler.crawling.retry.
+RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry, doubled each time
+RETRY_BACKOFF_MAX = 120.0
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.crawling.retry.BackoffRetryMiddleware": 550,
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Mail (alerts)
+# ---------------------------------------------------------------------------------------------------------------
+# env: SMTP_HOST — mail server
+SMTP_HOST = _env("SMTP_HOST", "localhost")
+# env: SMTP_PORT — mail server port
+SMTP_PORT = _env_int("SMTP_PORT", 587)
+# env: SMTP_USERNAME — SMTP login
+SMTP_USERNAME = _env("SMTP_USERNAME")
+# env: SMTP_PASSWORD — SMTP password
+SMTP_PASSWORD = _env("SMTP_PASSWORD")
+# env: SMTP_SECURITY — none | starttls | ssl
+SMTP_SECURITY = _env("SMTP_SECURITY", "starttls")
+# env: MAIL_FROM — sender address of digests
+MAIL_FROM = _env("MAIL_FROM", "Pantau Netralitas <pantau@localhost>")
+
+# ---------------------------------------------------------------------------------------------------------------
+# Kibana
+# ---------------------------------------------------------------------------------------------------------------
+# env: KIBANA_URL — Kibana for `pantau kibana import` and the Discover links in digests
+KIBANA_URL = _env("KIBANA_URL", "http://localhost:5601")
+# env: KIBANA_API_KEY — Kibana API key
+KIBANA_API_KEY = _env("KIBANA_API_KEY")
+# env: KIBANA_USERNAME — Kibana user (with KIBANA_PASSWORD)
+KIBANA_USERNAME = _env("KIBANA_USERNAME")
+# env: KIBANA_PASSWORD — Kibana password
+KIBANA_PASSWORD = _env("KIBANA_PASSWORD")
+
+# ---------------------------------------------------------------------------------------------------------------
+# Browser
+# ---------------------------------------------------------------------------------------------------------------
+# env: PLAYWRIGHT_CHROMIUM_EXECUTABLE — Chromium to drive (else Playwright's own, else /usr/bin/chromium)
+PLAYWRIGHT_CHROMIUM_EXECUTABLE = _env("PLAYWRIGHT_CHROMIUM_EXECUTABLE")
+# env: PANTAU_SESSIONS_DIR — per-platform Playwright storage-state files (outside the repo)
+PANTAU_SESSIONS_DIR = _env("PANTAU_SESSIONS_DIR", str(Path.home() / ".config" / "pantau" / "sessions"))

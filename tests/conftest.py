@@ -1,0 +1,83 @@
+"""Shared test fixtures: one real local Elasticsearch per test run, unique index prefixes, a PANTAU_HOME per test.
+
+The server is the project's own (`crawler.es.local`), started once per session on a free port. Set
+`PANTAU_TEST_ES_URL` to reuse an already running local server instead (handy while developing). When the server
+cannot start, the session fails loudly with the reason; tests never skip silently.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+if str(PROJECT_DIR) not in sys.path:
+    sys.path.insert(0, str(PROJECT_DIR))
+
+os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "settings")
+
+from crawler.config import load_settings  # noqa: E402
+from crawler.es.client import make_client, EsConfig  # noqa: E402
+from crawler.es.local import LocalElasticsearch, LocalEsError, free_port  # noqa: E402
+
+
+def start_test_server(name: str, **kwargs: object) -> LocalElasticsearch:
+    """A fresh local server on a free port (for tests that stop or reconfigure their own)."""
+    settings = load_settings()
+    server = LocalElasticsearch(version=settings.get("ES_LOCAL_VERSION"), cache_dir=Path(settings.get("PANTAU_CACHE")),
+                                name=f"{name}-{os.getpid()}", port=free_port(), heap="512m", **kwargs)  # type: ignore[arg-type]
+    try:
+        server.start()
+    except LocalEsError as exc:
+        pytest.fail(f"local Elasticsearch could not start: {exc}", pytrace=False)
+    return server
+
+
+@pytest.fixture(scope="session")
+def es_url() -> Iterator[str]:
+    external = os.environ.get("PANTAU_TEST_ES_URL")
+    if external:
+        yield external.rstrip("/")
+        return
+    server = start_test_server("tests")
+    try:
+        yield server.url
+    finally:
+        server.stop()
+        import shutil
+
+        shutil.rmtree(server.instance_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def es_client(es_url: str):  # type: ignore[no-untyped-def]
+    client = make_client(EsConfig(url=es_url, timeout=60))
+    health = client.cluster.health(wait_for_status="yellow", timeout="60s")
+    assert health["status"] in ("green", "yellow"), health
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def index_prefix(es_client) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """A unique index prefix; every index and template under it is deleted after the test."""
+    prefix = f"t{uuid.uuid4().hex[:10]}-"
+    yield prefix
+    es_client.indices.delete(index=f"{prefix}*", ignore_unavailable=True, allow_no_indices=True,
+                             expand_wildcards="all")
+    templates = es_client.indices.get_index_template(name=f"{prefix}*").get("index_templates", [])
+    for tpl in templates:
+        es_client.indices.delete_index_template(name=tpl["name"])
+
+
+@pytest.fixture
+def pantau_env(tmp_path: Path, es_url: str, index_prefix: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Environment for code under test: the test server, a unique prefix and a private PANTAU_HOME."""
+    env = {"ES_URL": es_url, "PANTAU_INDEX_PREFIX": index_prefix, "PANTAU_HOME": str(tmp_path / "home")}
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    return env
