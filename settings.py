@@ -70,6 +70,7 @@ ES_LOCAL_HEAP = _env("ES_LOCAL_HEAP", "768m")
 ES_REQUEST_TIMEOUT = _env_int("ES_REQUEST_TIMEOUT", 30)
 
 # Indexing pipeline (crawler.pipelines.index.IndexPipeline)
+# env: PANTAU_INDEX_ENABLED — false: crawl without writing to Elasticsearch (`pantau crawl --no-index`)
 INDEX_ENABLED = _env_bool("PANTAU_INDEX_ENABLED", True)
 INDEX_BULK_SIZE = 500  # documents per bulk request
 INDEX_FLUSH_SECONDS = 5.0  # flush a partial buffer at least this often
@@ -106,6 +107,7 @@ COOKIES_ENABLED = False
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
+# env: PANTAU_LOG_LEVEL — log level of crawls (DEBUG, INFO, WARNING)
 LOG_LEVEL = _env("PANTAU_LOG_LEVEL", "INFO")
 
 ITEM_PIPELINES = {
