@@ -110,7 +110,10 @@ FEED_EXPORT_ENCODING = "utf-8"
 # env: PANTAU_LOG_LEVEL — log level of crawls (DEBUG, INFO, WARNING)
 LOG_LEVEL = _env("PANTAU_LOG_LEVEL", "INFO")
 
+# Pipelines in order: validate → enrich (account, region, candidate page) → match → index.
+VALIDATE_ENABLED = True
 ITEM_PIPELINES = {
+    "crawler.pipelines.validate.ValidatePipeline": 100,
     "crawler.pipelines.index.IndexPipeline": 900,
 }
 
