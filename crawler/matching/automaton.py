@@ -1,0 +1,88 @@
+"""One Aho-Corasick automaton over every lexicon key: one pass over a post whatever the number of terms.
+
+Raw hits are filtered by word boundaries: a key must start and end at a word edge, with three exceptions that
+match how people write: inside a hashtag a non-ambiguous name of four letters or more may sit anywhere
+(#prabowogibran, #PilihGanjar); a hashtag key may be followed by digits (#GanjarMahfud2024); a name may carry a
+clitic suffix (Prabowonya, Gibranlah).
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import ahocorasick
+
+from crawler.matching.lexicon import Pattern
+
+logger = logging.getLogger(__name__)
+
+SUFFIXES = ("nya", "lah", "kah", "pun", "ku", "mu")
+
+
+@dataclass(frozen=True)
+class Hit:
+    start: int  # in the normalised text
+    end: int
+    pattern: Pattern
+
+
+class PatternAutomaton:
+    def __init__(self, patterns: list[Pattern]) -> None:
+        grouped: dict[str, list[Pattern]] = {}
+        for p in patterns:
+            grouped.setdefault(p.key, []).append(p)
+        self.automaton = ahocorasick.Automaton()
+        for key, pats in grouped.items():
+            self.automaton.add_word(key, (len(key), tuple(pats)))
+        if grouped:
+            self.automaton.make_automaton()
+        self.size = len(grouped)
+
+    def find(self, text: str) -> list[Hit]:
+        if not self.size:
+            return []
+        hits: list[Hit] = []
+        n = len(text)
+        has_hash = "#" in text
+        for last, (length, pats) in self.automaton.iter(text):
+            start, end = last + 1 - length, last + 1
+            first, lastc = text[start], text[last]
+            start_edge = start == 0 or not text[start - 1].isalnum() or not first.isalnum()
+            end_edge = end == n or not text[end].isalnum() or not lastc.isalnum()
+            if start_edge and end_edge:
+                hits.extend(Hit(start, end, p) for p in pats)
+                continue
+            if not start_edge and not has_hash:
+                continue
+            for p in pats:
+                if _edge_exception(text, start, end, p, start_edge, end_edge):
+                    hits.append(Hit(start, end, p))
+        return hits
+
+
+def _in_hashtag(text: str, start: int) -> bool:
+    i = start - 1
+    while i >= 0 and (text[i].isalnum() or text[i] == "_"):
+        i -= 1
+    return i >= 0 and text[i] == "#"
+
+
+def _edge_exception(text: str, start: int, end: int, p: Pattern, start_edge: bool, end_edge: bool) -> bool:
+    key = p.key
+    if key.startswith("#"):  # a hashtag term followed by a year or number
+        return start_edge and text[end:_word_end(text, end)].isdigit()
+    if p.role in ("candidate", "party") and not p.ambiguous and len(key) >= 4 and " " not in key:
+        if start_edge and not end_edge:
+            tail = text[end:_word_end(text, end)]
+            if tail in SUFFIXES:
+                return True
+        if _in_hashtag(text, start):
+            return True
+    return False
+
+
+def _word_end(text: str, pos: int) -> int:
+    n = len(text)
+    while pos < n and text[pos].isalnum():
+        pos += 1
+    return pos

@@ -1,0 +1,73 @@
+"""The decision for one post: flagged, category, severity, from the references and the cues found.
+
+Score = base + partisan cue weights + neutral weights (negative):
+- base 1 when the post refers to one side of a contest (not to every pair: neutral news), or is a comment under a
+  candidate's official page (an interaction with that candidate, whatever its wording);
+- a party named with no partisan cue is not enough (parties appear in traffic notices, news of demonstrations);
+- flagged when there is a referent and the score reaches 1.
+The category is the one with the largest cue weight (ties: hoaks, fasilitas_negara, keanggotaan_parpol,
+kampanye, menjelekkan, atribut, dukungan_medsos); hoaks needs two distinct hoax cues.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+PRIORITY = ("hoaks", "fasilitas_negara", "keanggotaan_parpol", "kampanye", "menjelekkan", "atribut",
+            "dukungan_medsos")
+HIGH = frozenset({"hoaks", "fasilitas_negara", "kampanye", "keanggotaan_parpol"})
+
+
+@dataclass
+class Decision:
+    """What the matcher decided about one post (see the package docstring for the fields)."""
+
+    flagged: bool = False
+    severity: str = "rendah"
+    category: str | None = None
+    candidates: list[str] = field(default_factory=list)
+    parties: list[str] = field(default_factory=list)
+    matches: list[dict[str, Any]] = field(default_factory=list)
+    explanation: str = ""
+    text_normalised: str = ""
+    score: float = 0.0
+
+    def to_output(self, post_id: Any) -> dict[str, Any]:
+        """The `pantau match` output line for this post."""
+        return {"id": post_id, "flagged": self.flagged, "candidates": list(self.candidates),
+                "parties": list(self.parties), "category": self.category, "severity": self.severity,
+                "matches": [dict(m) for m in self.matches], "explanation": self.explanation}
+
+
+def score_post(has_candidate: bool, has_party: bool, all_pairs: bool, parent: bool,
+               cues: list[dict[str, Any]], neutral_weight: float) -> tuple[bool, str | None, str, float]:
+    """(flagged, category, severity, score) from what was found."""
+    weights: dict[str, float] = {}
+    hoax_cues: set[str] = set()
+    for cue in cues:
+        weights[cue["category"]] = weights.get(cue["category"], 0.0) + cue["weight"]
+        if cue["category"] == "hoaks":
+            hoax_cues.add(cue["id"])
+    if len(hoax_cues) < 2:
+        weights.pop("hoaks", None)
+    cue_sum = sum(weights.values())
+    base = 1.0 if (has_candidate and not all_pairs) or parent else 0.0
+    score = base + cue_sum + neutral_weight
+    referent = has_candidate or has_party or parent
+    flagged = referent and score >= 1.0 and (base > 0 or cue_sum > 0)
+    if not flagged:
+        return False, None, "rendah", score
+    category = "dukungan_medsos"
+    if weights:
+        best = max(weights.values())
+        category = next(c for c in PRIORITY if weights.get(c, -1.0) == best) if best > 0 else category
+    if category in HIGH and weights.get(category, 0) >= 1.5 or score >= 4.0:
+        severity = "tinggi"
+    elif cue_sum >= 1.5:
+        severity = "sedang"
+    else:
+        severity = "rendah"
+    return True, category, severity, score

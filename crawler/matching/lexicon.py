@@ -1,0 +1,189 @@
+"""The lexicon: every pattern the matcher looks for, built from the contests file and the watch terms.
+
+A `Pattern` is one normalised key with what it means: a candidate name or alias (ambiguous or not), a candidate
+hashtag or slogan, a party name or alias, a contest keyword, a ballot gesture emoji, or a watch term (partisan cue,
+election-context word, neutrality cue, or a known non-candidate phrase). Several patterns may share one key.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from crawler.matching.normalise import normalise_term
+
+logger = logging.getLogger(__name__)
+
+# Pseudo-categories of watch terms that are not SKB kinds.
+CONTEXT = "konteks_pemilu"  # shows that a post is about an election; no weight
+NEUTRAL = "netral"  # neutrality reminders, logistics, neutral news: negative weight
+NOT_CANDIDATE = "bukan_kandidat"  # a phrase containing an alias that names something else
+GESTURE_EMOJI = {"\u270c": 2, "\u261d": 1, "\U0001f91f": 3, "\U0001f596": 4}
+NUMBER_WORDS = {"satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6}
+
+
+@dataclass(frozen=True)
+class Pattern:
+    key: str  # normalised
+    role: str  # candidate | hashtag | slogan | party | contest | gesture | term
+    id: str  # candidate, party, contest or term id
+    text: str  # as written in the lexicon
+    candidate_id: str = ""
+    party_id: str = ""
+    contest_id: str = ""
+    category: str = ""
+    weight: float = 0.0
+    ambiguous: bool = False
+    needs: str = ""  # "", needs_election_context, needs_reference
+    case_sensitive: bool = False
+    scope: str = "national"
+    active_from: date | None = None
+    active_until: date | None = None
+    number: int = 0
+
+
+@dataclass
+class Candidate:
+    id: str
+    contest_id: str
+    number: int
+    names: list[str]
+    label: str  # "Anies Rasyid Baswedan – Abdul Muhaimin Iskandar"
+
+
+@dataclass
+class Contest:
+    id: str
+    name: str
+    level: str
+    region_code: str | None
+    election_date: date | None
+    campaign_start: date | None
+    candidates: dict[int, str] = field(default_factory=dict)  # number -> candidate id
+
+
+@dataclass
+class Lexicon:
+    patterns: list[Pattern]
+    candidates: dict[str, Candidate]
+    contests: dict[str, Contest]
+    parties: dict[str, str]  # id -> name
+    regex_terms: list[tuple[re.Pattern[str], Pattern]] = field(default_factory=list)
+
+
+def _date(value: Any) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _contest_keywords(contest: dict[str, Any]) -> list[str]:
+    """Words naming a contest: 'pilpres', 'pilgub jabar', 'jawa barat' ... derived from its id and name."""
+    cid = contest["id"]
+    parts = [p for p in cid.split("-") if not p.isdigit()]
+    words = {" ".join(parts), "".join(parts)}
+    kind = parts[0] if parts else ""
+    regions = parts[1:]
+    name = contest.get("name", "")
+    m = re.search(r"(?:Gubernur|Bupati|Wali ?Kota)(?:\s+\S+)*?\s+(?:Gubernur|Bupati|Wali ?Kota)\s+(.*?)\s*\d{4}\s*$",
+                  name)
+    if m:
+        region_name = m.group(1).strip()
+        regions.append(region_name)
+        if " " in region_name:
+            regions.append(region_name.split()[-1])
+    for region in regions:
+        words.add(region)
+        for prefix in ("pilkada", "pilgub", "cagub", "gubernur", "pemilu"):
+            if kind != "pilpres":
+                words.add(f"{prefix} {region}")
+                words.add(f"{prefix}{region}".replace(" ", ""))
+    if kind == "pilpres":
+        words.update({"pilpres", "capres", "cawapres", "presiden", "wapres", "calon presiden"})
+    return sorted(w for w in words if w)
+
+
+def _region_names(contest: dict[str, Any]) -> set[str]:
+    """The bare region words among a contest's keywords ('jabar', 'jakarta'): hints, not election context."""
+    return {w for w in _contest_keywords(contest)
+            if not any(w.startswith(p) for p in ("pil", "cagub", "gubernur", "pemilu", "capres", "cawapres",
+                                                   "presiden", "wapres", "calon"))}
+
+
+def build_lexicon(contests_doc: dict[str, Any], terms: list[dict[str, Any]]) -> Lexicon:
+    """Patterns from a contests document (contests-2024.json shape) and a list of watch terms."""
+    patterns: list[Pattern] = []
+    candidates: dict[str, Candidate] = {}
+    contests: dict[str, Contest] = {}
+    parties: dict[str, str] = {}
+
+    def add(text: str, role: str, ident: str, **kw: Any) -> None:
+        key = normalise_term(text)
+        if key:
+            patterns.append(Pattern(key=key, role=role, id=ident, text=text, **kw))
+
+    for contest in contests_doc.get("contests", []):
+        period = contest.get("campaign_period") or [None, None]
+        c = Contest(contest["id"], contest.get("name", contest["id"]), contest.get("level", ""),
+                    contest.get("region_code"), _date(contest.get("election_date")), _date(period[0]))
+        contests[c.id] = c
+        regions = _region_names(contest)
+        for word in _contest_keywords(contest):
+            add(word, "contest", c.id, contest_id=c.id, needs="hint" if word in regions else "")
+        for cand in contest.get("candidates", []):
+            cand_id = cand["id"]
+            number = int(cand.get("number") or 0)
+            c.candidates[number] = cand_id
+            names = list(cand.get("names", []))
+            candidates[cand_id] = Candidate(cand_id, c.id, number, names, " – ".join(names) or cand_id)
+            ambiguous = {normalise_term(a) for a in cand.get("ambiguous_aliases", [])}
+            common = dict(candidate_id=cand_id, contest_id=c.id, number=number)
+            for alias in names + list(cand.get("aliases", [])):
+                add(alias, "candidate", cand_id, ambiguous=normalise_term(alias) in ambiguous, **common)
+            for alias in cand.get("ambiguous_aliases", []):
+                add(alias, "candidate", cand_id, ambiguous=True, **common)
+            for tag in cand.get("hashtags", []):
+                tag = tag if tag.startswith("#") else "#" + tag
+                add(tag, "hashtag", cand_id, category="dukungan_medsos", weight=1.5, **common)
+            for slogan in cand.get("slogans", []):
+                add(slogan, "slogan", cand_id, category="dukungan_medsos", weight=1.0, ambiguous=True, **common)
+    ambiguous_parties = {normalise_term(a) for a in contests_doc.get("ambiguous_party_aliases", [])}
+    for party in contests_doc.get("parties", []):
+        pid = party["id"]
+        parties[pid] = party.get("name", pid)
+        scope = party.get("region_code") or "national"
+        for alias in [party.get("name", "")] + list(party.get("aliases", [])):
+            if alias:
+                add(alias, "party", pid, party_id=pid, scope=scope,
+                    ambiguous=normalise_term(alias) in ambiguous_parties)
+    for emoji, number in GESTURE_EMOJI.items():
+        add(emoji, "gesture", f"gestur-{number}", number=number, category="atribut", weight=1.5, ambiguous=True)
+
+    regex_terms: list[tuple[re.Pattern[str], Pattern]] = []
+    for term in terms:
+        if term.get("active") is False:
+            continue
+        text = term.get("text") or ""
+        common = dict(category=term.get("category") or "", weight=float(term.get("weight") or 0.0),
+                      needs=term.get("context") or "", case_sensitive=bool(term.get("case_sensitive")),
+                      scope=term.get("scope") or "national", active_from=_date(term.get("active_from")),
+                      active_until=_date(term.get("active_until")), candidate_id=term.get("candidate_id") or "",
+                      party_id=term.get("party_id") or "")
+        tid = str(term.get("id") or text or term.get("pattern"))
+        if text:
+            if term.get("kind") == "hashtag" and not text.startswith("#"):
+                text = "#" + text
+            add(text, "term", tid, **common)
+        elif term.get("pattern"):
+            try:
+                regex = re.compile(term["pattern"], 0 if term.get("case_sensitive") else re.IGNORECASE)
+            except re.error as exc:
+                raise ValueError(f"watch term {tid}: bad pattern: {exc}") from exc
+            regex_terms.append((regex, Pattern(key="", role="term", id=tid, text=term["pattern"], **common)))
+    logger.debug("lexicon: %d patterns, %d candidates, %d parties", len(patterns), len(candidates), len(parties))
+    return Lexicon(patterns, candidates, contests, parties, regex_terms)

@@ -1,0 +1,57 @@
+"""MatchPipeline: runs the matcher on every Post item and fills the derived fields.
+
+Fills text_normalised, matches (crawler.items.Match), candidates, parties, category, severity, flagged and
+explanation. The matcher is built once, from `crawler.matching.loader.load_lexicon(settings)` (the shipped files,
+MATCH_CONTESTS_FILE / MATCH_TERMS_FILE, later the registry). Switched off with MATCH_ENABLED = False.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable
+
+from itemadapter import ItemAdapter
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from crawler.items import Match, Post
+from crawler.matching import Matcher
+from crawler.matching.loader import load_lexicon
+
+logger = logging.getLogger(__name__)
+
+
+class MatchPipeline:
+    def __init__(self, matcher: Matcher) -> None:
+        self.matcher = matcher
+        self.crawler: Crawler | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, loader: Callable[[Any], tuple[dict, list]] = load_lexicon
+                     ) -> MatchPipeline:
+        settings = crawler.settings
+        if not settings.getbool("MATCH_ENABLED", True):
+            raise NotConfigured("matching disabled (MATCH_ENABLED=False)")
+        contests, terms = loader(settings)
+        pipeline = cls(Matcher.from_data(contests, terms))
+        pipeline.crawler = crawler
+        return pipeline
+
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        parent = adapter.get("parent")
+        parent_text = parent_candidate = None
+        if parent is not None:
+            p = ItemAdapter(parent) if not isinstance(parent, dict) else parent
+            parent_text, parent_candidate = p.get("text") or None, p.get("candidate_id") or None
+        decision = self.matcher.match(adapter.get("text") or "", kind=adapter.get("kind") or "post",
+                                      parent_text=parent_text, parent_candidate=parent_candidate,
+                                      posted_at=adapter.get("posted_at"))
+        matches = [Match(**m) for m in decision.matches]
+        adapter["matches"] = matches if isinstance(item, Post) else [vars(m) for m in matches]
+        for name in ("text_normalised", "candidates", "parties", "category", "severity", "flagged", "explanation"):
+            adapter[name] = getattr(decision, name)
+        if self.crawler is not None and self.crawler.stats is not None:
+            self.crawler.stats.inc_value("match/posts")
+            if decision.flagged:
+                self.crawler.stats.inc_value("match/flagged")
+        return item
