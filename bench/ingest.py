@@ -16,7 +16,7 @@ from elasticsearch import Elasticsearch, helpers
 
 from crawler.es.client import posts_index_for
 from crawler.es.indexer import PostIndexer
-from crawler.es.setup import apply_templates
+from crawler.es.setup import apply_templates, delete_namespace
 from crawler.es.spool import DeadLetters, Spool
 from crawler.items import Author, Engagement, Post, post_doc_id
 
@@ -43,7 +43,7 @@ def main() -> None:
         rates = {}
         for run in ("plain", "pipeline"):
             prefix = f"bench-ingest-{run}-"
-            client.indices.delete(index=f"{prefix}*", ignore_unavailable=True, allow_no_indices=True)
+            delete_namespace(client, prefix)
             apply_templates(client, prefix)
             start = time.perf_counter()
             if run == "plain":
@@ -61,9 +61,7 @@ def main() -> None:
             assert client.count(index=f"{prefix}posts")["count"] == len(docs)
             rates[run] = len(docs) / elapsed
             print(f"{run:9s}: {len(docs)} docs in {elapsed:.2f}s = {rates[run]:.0f} docs/s")
-            client.indices.delete(index=f"{prefix}*", ignore_unavailable=True, allow_no_indices=True)
-            for tpl in client.indices.get_index_template(name=f"{prefix}*").get("index_templates", []):
-                client.indices.delete_index_template(name=tpl["name"])
+            delete_namespace(client, prefix)
         ratio = rates["pipeline"] / rates["plain"]
         report("ingest", rates["pipeline"], rates["plain"], 0.8, ratio >= 0.8, docs=args.docs, batch=args.batch)
     finally:

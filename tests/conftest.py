@@ -23,6 +23,7 @@ os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "settings")
 from crawler.config import load_settings  # noqa: E402
 from crawler.es.client import make_client, EsConfig  # noqa: E402
 from crawler.es.local import LocalElasticsearch, LocalEsError, free_port  # noqa: E402
+from crawler.es.setup import delete_namespace  # noqa: E402
 
 
 def start_test_server(name: str, **kwargs: object) -> LocalElasticsearch:
@@ -67,11 +68,7 @@ def index_prefix(es_client) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """A unique index prefix; every index and template under it is deleted after the test."""
     prefix = f"t{uuid.uuid4().hex[:10]}-"
     yield prefix
-    es_client.indices.delete(index=f"{prefix}*", ignore_unavailable=True, allow_no_indices=True,
-                             expand_wildcards="all")
-    templates = es_client.indices.get_index_template(name=f"{prefix}*").get("index_templates", [])
-    for tpl in templates:
-        es_client.indices.delete_index_template(name=tpl["name"])
+    delete_namespace(es_client, prefix)
 
 
 @pytest.fixture

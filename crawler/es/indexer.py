@@ -116,7 +116,7 @@ class PostIndexer:
             except (TransportError, ConnectionError, OSError) as exc:
                 reason = f"{type(exc).__name__}: {exc}"[:300]
                 result.errors.append(reason)
-                logger.warning("Elasticsearch not reachable (%s), attempt %d/%d", reason, attempt + 1,
+                logger.warning("Elasticsearch unavailable (%s), attempt %d/%d", reason, attempt + 1,
                                self.max_retries + 1)
             except ApiError as exc:
                 if exc.meta.status not in TRANSIENT_STATUSES:

@@ -102,3 +102,16 @@ def _ensure_indices(client: Elasticsearch, name: str, desired: dict, report: Set
         except Exception as exc:  # a concurrent setup created it first
             if "resource_already_exists_exception" not in str(exc):
                 raise SetupError(f"cannot create index {index}: {exc}") from exc
+
+
+def delete_namespace(client: Elasticsearch, prefix: str) -> None:
+    """Remove every index and index template under a prefix (the demo's reset, test clean-up)."""
+    if not prefix:
+        raise SetupError("refusing to delete a namespace without a prefix")
+    client.indices.delete(index=f"{prefix}*", ignore_unavailable=True, allow_no_indices=True, expand_wildcards="all")
+    try:
+        templates = client.indices.get_index_template(name=f"{prefix}*")["index_templates"]
+    except NotFoundError:
+        templates = []
+    for template in templates:
+        client.indices.delete_index_template(name=template["name"])
