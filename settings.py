@@ -93,7 +93,7 @@ ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 1.0
-RANDOMIZE_DOWNLOAD_DELAY = True
+DOWNLOAD_DELAY_JITTER = 0.5  # ±50% random variation of the delay
 DOWNLOAD_TIMEOUT = 30
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
@@ -112,10 +112,24 @@ LOG_LEVEL = _env("PANTAU_LOG_LEVEL", "INFO")
 
 # Pipelines in order: validate → enrich (account, region, candidate page) → match → index.
 VALIDATE_ENABLED = True
+# env: PANTAU_ENRICH_ENABLED — link posts to their registered ASN account and candidate pages (EnrichPipeline)
+ENRICH_ENABLED = _env_bool("PANTAU_ENRICH_ENABLED", True)
 ITEM_PIPELINES = {
     "crawler.pipelines.validate.ValidatePipeline": 100,
+    "crawler.pipelines.enrich.EnrichPipeline": 200,
+    "crawler.pipelines.match.MatchPipeline": 300,
     "crawler.pipelines.index.IndexPipeline": 900,
 }
+
+# ---------------------------------------------------------------------------------------------------------------
+# Matching (crawler.matching, crawler.pipelines.match.MatchPipeline)
+# ---------------------------------------------------------------------------------------------------------------
+# env: PANTAU_MATCH_ENABLED — run the matcher on every crawled post (default on)
+MATCH_ENABLED = _env_bool("PANTAU_MATCH_ENABLED", True)
+# env: MATCH_CONTESTS_FILE — contests JSON used instead of the shipped crawler/data/contests-2024.json
+MATCH_CONTESTS_FILE = _env("MATCH_CONTESTS_FILE")
+# env: MATCH_TERMS_FILE — watch-term JSON/JSONL used instead of the shipped crawler/data/terms.json
+MATCH_TERMS_FILE = _env("MATCH_TERMS_FILE")
 
 # ---------------------------------------------------------------------------------------------------------------
 # Spiders (crawler.crawling, spiders/)
@@ -179,6 +193,48 @@ SMTP_PASSWORD = _env("SMTP_PASSWORD")
 SMTP_SECURITY = _env("SMTP_SECURITY", "starttls")
 # env: MAIL_FROM — sender address of digests
 MAIL_FROM = _env("MAIL_FROM", "Pantau Netralitas <pantau@localhost>")
+
+# ---------------------------------------------------------------------------------------------------------------
+# Digests and alerts (alerts/, `pantau digest`)
+# ---------------------------------------------------------------------------------------------------------------
+# env: DIGEST_SEND_EMPTY — true: a day with nothing new sends a short "nihil" email; false: nothing
+DIGEST_SEND_EMPTY = _env_bool("DIGEST_SEND_EMPTY", True)
+# env: DIGEST_MAX_FINDINGS — findings listed in full per digest; the rest are summarised with a Kibana link
+DIGEST_MAX_FINDINGS = _env_int("DIGEST_MAX_FINDINGS", 200)
+# env: DIGEST_LOOKBACK_DAYS — how far back a supervisor's first digest looks (by first_seen)
+DIGEST_LOOKBACK_DAYS = _env_int("DIGEST_LOOKBACK_DAYS", 7)
+DIGEST_EXCERPT_CHARS = 600  # longer post texts are cut around the matched words
+# env: DIGEST_SMTP_ATTEMPTS — tries per message while the mail server fails temporarily (4xx, down)
+DIGEST_SMTP_ATTEMPTS = _env_int("DIGEST_SMTP_ATTEMPTS", 4)
+# env: DIGEST_SMTP_BACKOFF — seconds before the second try, doubled after each
+DIGEST_SMTP_BACKOFF = float(_env("DIGEST_SMTP_BACKOFF", "2.0"))
+DIGEST_SMTP_TIMEOUT = 30  # seconds per SMTP connection/command
+# env: ALERT_IMMEDIATE_ENABLED — true: a `tinggi` finding is mailed at once (pantau serve), besides the digest
+ALERT_IMMEDIATE_ENABLED = _env_bool("ALERT_IMMEDIATE_ENABLED", False)
+# env: ALERT_IMMEDIATE_IN_DIGEST — true: the digest lists again what an immediate alert already sent
+ALERT_IMMEDIATE_IN_DIGEST = _env_bool("ALERT_IMMEDIATE_IN_DIGEST", False)
+ALERT_IMMEDIATE_SEVERITIES = ["tinggi"]
+# env: ALERT_IMMEDIATE_MINUTES — how often `pantau serve` looks for new findings for immediate alerts
+ALERT_IMMEDIATE_MINUTES = _env_int("ALERT_IMMEDIATE_MINUTES", 5)
+
+# ---------------------------------------------------------------------------------------------------------------
+# Scheduler (`pantau serve`, crawler/scheduler.py)
+# ---------------------------------------------------------------------------------------------------------------
+# env: SCHEDULER_CRAWL_ENABLED — false: `pantau serve` runs no crawls (digests only)
+SCHEDULER_CRAWL_ENABLED = _env_bool("SCHEDULER_CRAWL_ENABLED", True)
+# env: SCHEDULER_CRAWL_PLATFORMS — comma-separated platforms `pantau serve` crawls (intervals: CRAWL_INTERVAL_MINUTES)
+SCHEDULER_CRAWL_PLATFORMS = [p.strip() for p in _env(
+    "SCHEDULER_CRAWL_PLATFORMS", "telegram,bluesky,mastodon,youtube,web").split(",") if p.strip()]
+SCHEDULER_CRAWL_TIMEOUT = 3 * 3600  # seconds before a crawl child process is stopped
+# env: SCHEDULER_RECHECK_ENABLED — false: no evidence re-check job
+SCHEDULER_RECHECK_ENABLED = _env_bool("SCHEDULER_RECHECK_ENABLED", True)
+# env: SCHEDULER_RECHECK_MINUTES — minutes between evidence re-checks (`python -m crawler recheck`)
+SCHEDULER_RECHECK_MINUTES = _env_int("SCHEDULER_RECHECK_MINUTES", 720)
+# env: SCHEDULER_DIGEST_ENABLED — false: `pantau serve` sends no digests
+SCHEDULER_DIGEST_ENABLED = _env_bool("SCHEDULER_DIGEST_ENABLED", True)
+# env: SCHEDULER_CATCHUP_SECONDS — how often due-but-unsent digests (missed, SMTP down) are looked for
+SCHEDULER_CATCHUP_SECONDS = _env_int("SCHEDULER_CATCHUP_SECONDS", 300)
+SCHEDULER_REGISTRY_REFRESH_MINUTES = 10  # supervisors added or changed in the registry get their digest job
 
 # ---------------------------------------------------------------------------------------------------------------
 # Kibana
