@@ -255,3 +255,38 @@ KIBANA_PASSWORD = _env("KIBANA_PASSWORD")
 PLAYWRIGHT_CHROMIUM_EXECUTABLE = _env("PLAYWRIGHT_CHROMIUM_EXECUTABLE")
 # env: PANTAU_SESSIONS_DIR — per-platform Playwright storage-state files (outside the repo)
 PANTAU_SESSIONS_DIR = _env("PANTAU_SESSIONS_DIR", str(Path.home() / ".config" / "pantau" / "sessions"))
+
+# ---------------------------------------------------------------------------------------------------------------
+# Browser spiders (crawler.browser, spiders/{x,tiktok,...}.py; scrapy-playwright set per spider, not globally)
+# ---------------------------------------------------------------------------------------------------------------
+# Base URL per platform (mirrors/tests; `pantau crawl --base-url` overrides for one run).
+# env: X_BASE_URL — mirror of https://x.com
+X_BASE_URL = _env("X_BASE_URL")
+# env: TIKTOK_BASE_URL — mirror of https://www.tiktok.com
+TIKTOK_BASE_URL = _env("TIKTOK_BASE_URL")
+# env: PLAYWRIGHT_MAX_CONTEXTS — browser contexts open at once (one per platform and session is reused)
+PLAYWRIGHT_MAX_CONTEXTS = _env_int("PLAYWRIGHT_MAX_CONTEXTS", 2)
+# env: PLAYWRIGHT_MAX_PAGES_PER_CONTEXT — pages open at once per context
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = _env_int("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT", 4)
+# env: BROWSER_HEADLESS — false: show the browser window (debugging)
+BROWSER_HEADLESS = _env_bool("BROWSER_HEADLESS", True)
+BROWSER_NAVIGATION_TIMEOUT = 30_000  # ms per page navigation
+BROWSER_BLOCK_RESOURCES = True  # abort images, fonts and media on crawl pages (screenshot pages load them)
+BROWSER_BLOCKED_RESOURCE_TYPES = ["image", "font", "media"]
+BROWSER_SCROLL_MAX = 30  # scrolls per profile page at most
+BROWSER_SCROLL_PAUSE_MS = 400
+# env: BROWSER_SCREENSHOT_FLAGGED — full-page PNG of every flagged post's permalink at capture time
+BROWSER_SCREENSHOT_FLAGGED = _env_bool("BROWSER_SCREENSHOT_FLAGGED", True)
+BROWSER_SCREENSHOT_PERMALINK = True  # false: picture the post's element on the profile page instead
+# Seconds a platform is paused after a rate limit or captcha ("default" for the others).
+BROWSER_BACKOFF_SECONDS = {"default": 900.0, "x": 900.0, "instagram": 1800.0, "tiktok": 900.0,
+                           "facebook": 1800.0, "threads": 1800.0}
+PLATFORM_RATE_LIMITS.update({
+    "x": {"delay": 5.0, "concurrency": 1}, "instagram": {"delay": 8.0, "concurrency": 1},
+    "tiktok": {"delay": 5.0, "concurrency": 1}, "facebook": {"delay": 8.0, "concurrency": 1},
+    "threads": {"delay": 8.0, "concurrency": 1},
+})
+# Re-check of flagged posts (`pantau recheck`): how many per run, and how old a post may be to be re-checked.
+# env: RECHECK_MAX_POSTS — flagged posts visited per re-check run
+RECHECK_MAX_POSTS = _env_int("RECHECK_MAX_POSTS", 200)
+RECHECK_MAX_AGE_DAYS = 90

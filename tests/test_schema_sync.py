@@ -70,7 +70,8 @@ def test_field_types_are_compatible() -> None:
 def test_mapping_is_strict_and_core_only() -> None:
     raw = index_mappings.load_raw("posts")
     assert raw["template"]["mappings"]["dynamic"] == "strict"
-    core_types = {"keyword", "text", "date", "long", "integer", "boolean", "nested", "object", "float", "double"}
+    core_types = {"keyword", "text", "date", "long", "integer", "boolean", "nested", "object", "float", "double",
+                  "binary"}
     for name in index_mappings.template_names():
         for path, spec in index_mappings.flatten_fields(index_mappings.properties(name)).items():
             assert spec.get("type", "object") in core_types, f"{name}: {path} uses {spec.get('type')}"

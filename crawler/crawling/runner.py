@@ -71,8 +71,9 @@ def output_path_for(output: str | Path, platform: str, several: bool) -> Path:
 
 def crawl_settings(*, index: bool = True, settings_overrides: dict[str, Any] | None = None) -> Settings:
     settings = load_settings(settings_overrides)
-    if not index:
+    if not index:  # --no-index: no Elasticsearch at all (no registry look-ups either)
         settings.set("INDEX_ENABLED", False, priority="cmdline")
+        settings.set("ENRICH_ENABLED", False, priority="cmdline")
     return settings
 
 

@@ -1,0 +1,74 @@
+"""Refusal of non-public addresses: an operator can never make the crawler fetch an internal host.
+
+`host_problem(host)` is a syntactic check without network (IP literals in every spelling, loopback, private and
+reserved names, single-label hosts). `resolved_problem(host)` additionally resolves the name and refuses it when any
+address is not globally routable (for the crawl side, against DNS names that point inwards).
+"""
+from __future__ import annotations
+
+import ipaddress
+import logging
+import re
+import socket
+
+logger = logging.getLogger(__name__)
+
+LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+TLD_RE = re.compile(r"^(xn--[a-z0-9-]{2,59}|[a-z]{2,63})$")
+RESERVED_SUFFIXES = (
+    "localhost", "local", "localdomain", "internal", "intranet", "lan", "home", "corp", "private", "test",
+    "invalid", "example", "onion", "arpa", "home.arpa", "nip.io", "sslip.io", "xip.io",
+)
+_NUMERIC_HOST_RE = re.compile(r"^(0x[0-9a-f]+|[0-9]+)(\.(0x[0-9a-f]+|[0-9]+)){0,3}$")
+
+
+def _ip_literal(host: str) -> bool:
+    text = host.strip("[]")
+    try:
+        ipaddress.ip_address(text)
+        return True
+    except ValueError:
+        pass
+    # inet_aton spellings browsers and libc accept: 2130706433, 0x7f000001, 127.1, 0177.0.0.1
+    return bool(_NUMERIC_HOST_RE.match(text))
+
+
+def host_problem(host: str) -> str | None:
+    """Why `host` may not be crawled (Indonesian), or None for a public DNS name. No network."""
+    name = (host or "").strip().lower().rstrip(".")
+    if not name:
+        return "alamat tanpa host"
+    if _ip_literal(name):
+        return f"alamat IP {name!r} ditolak: hanya nama domain publik yang boleh"
+    labels = name.split(".")
+    if len(labels) < 2:
+        return f"host {name!r} ditolak: bukan nama domain publik"
+    if any(not LABEL_RE.match(label) for label in labels) or not TLD_RE.match(labels[-1]):
+        return f"host {name!r} bukan nama domain yang valid"
+    for suffix in RESERVED_SUFFIXES:
+        if name == suffix or name.endswith("." + suffix):
+            return f"host {name!r} ditolak: alamat lokal/internal"
+    return None
+
+
+def address_is_public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def resolved_problem(host: str) -> str | None:
+    """`host_problem`, then DNS: every address the name resolves to must be public."""
+    problem = host_problem(host)
+    if problem:
+        return problem
+    try:
+        infos = socket.getaddrinfo(host, 443, proto=socket.IPPROTO_TCP)
+    except OSError as exc:
+        return f"host {host!r} tidak dapat di-resolve ({exc.__class__.__name__})"
+    for info in infos:
+        address = str(info[4][0])
+        if not address_is_public(address):
+            return f"host {host!r} menunjuk ke alamat non-publik {address}"
+    return None
