@@ -173,7 +173,10 @@ YOUTUBE_NOT_FOUND_RETRIES = 3  # the feed answers 404/500 now and then: retry be
 # Retries: 429 and 5xx with exponential backoff (Retry-After honoured), see crawler.crawling.retry.
 RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry, doubled each time
 RETRY_BACKOFF_MAX = 120.0
+# Never fetch internal addresses (only the explicit --base-url host is exempt).
+HOSTGUARD_ENABLED = True
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.crawling.hostguard.HostGuardMiddleware": 50,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.crawling.retry.BackoffRetryMiddleware": 550,
 }
