@@ -6,6 +6,7 @@ errors `_Missing` and the page says "Hmm...this page doesn’t exist".
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import re
 from datetime import datetime, timezone
@@ -92,8 +93,8 @@ def tweet_result(world: World, post: WorldPost) -> dict[str, Any]:
     if post.kind == "reply" and post.parent:
         legacy["in_reply_to_screen_name"] = post.parent["handle"]
         legacy["in_reply_to_status_id_str"] = post.parent["id"]
-        legacy["in_reply_to_user_id_str"] = (world.account("x", post.parent["handle"]) or user_result(world, "x")
-                                             and world.accounts[0]).id
+        parent_account = world.account("x", post.parent["handle"])
+        legacy["in_reply_to_user_id_str"] = parent_account.id if parent_account else "0"
     return {"__typename": "Tweet", "rest_id": post.id,
             "core": {"user_results": {"result": user_result(world, post.handle)}},
             "edit_control": {"edit_tweet_ids": [post.id], "editable_until_msecs": "0", "edits_remaining": "5",
@@ -209,5 +210,5 @@ def serve_page(site: MockSite, request: Request) -> Reply | None:
                 '<section id="timeline" aria-label="Percakapan"></section></main></div>')
         return Reply(body=shell("Postingan / X", body, "x.js"), content_type=HTML)
     body = (f'<div id="react-root" data-mode="profile" data-user-id="{account.id}"><main>'
-            f'<h2>{account.display_name}</h2><section id="timeline" aria-label="Timeline"></section></main></div>')
+            f'<h2>{html.escape(account.display_name)}</h2><section id="timeline" aria-label="Timeline"></section></main></div>')
     return Reply(body=shell(f"{account.display_name} (@{account.handle}) / X", body, "x.js"), content_type=HTML)

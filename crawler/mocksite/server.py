@@ -8,7 +8,9 @@ recorded in `site.requests` for tests. `/robots.txt` allows everything.
 from __future__ import annotations
 
 import logging
+import random
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,7 +39,8 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
 
     def data(self) -> bytes:
-        return self.body.encode("utf-8") if isinstance(self.body, str) else self.body
+        # surrogateescape: a world text may carry raw invalid UTF-8 bytes as lone surrogates ("\udcff")
+        return self.body.encode("utf-8", "surrogateescape") if isinstance(self.body, str) else self.body
 
 
 Renderer = Callable[["MockSite", Request], "Reply | None"]
@@ -120,9 +123,12 @@ class MockSite:
         handler.send_header("Content-Length", str(len(data)))
         for name, value in reply.headers.items():
             handler.send_header(name, value)
-        handler.end_headers()
-        if not head:
-            handler.wfile.write(data)
+        try:
+            handler.end_headers()
+            if not head:
+                handler.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up (a `timeout` account)
+            logger.debug("mocksite: client closed the connection before %s was sent", handler.path)
 
     def dispatch(self, request: Request) -> Reply:
         for prefix in sorted(self.routes, key=len, reverse=True):
@@ -139,6 +145,14 @@ class MockSite:
             self.hits[key or f"{account.platform}:{account.handle}"] += 1
             hit = self.hits[key or f"{account.platform}:{account.handle}"]
         status = account.status
+        delay_ms = float(account.extra.get("delay_ms", 0) or 0)
+        if delay_ms > 0:
+            time.sleep(delay_ms / 1000)
+        if status == "timeout":
+            time.sleep(float(account.extra.get("hang_seconds", 5)))
+            return Reply(504, "<html><body><h1>504 Gateway Timeout</h1></body></html>")
+        if status == "garbage":
+            return Reply(200, garbage_bytes(f"{account.platform}:{account.handle}:{hit}"))
         if status == "rate_limited_once" and hit == 1:
             return Reply(429, '{"error":"RateLimitExceeded","message":"Rate Limit Exceeded"}',
                          "application/json; charset=utf-8", {"Retry-After": "0"})
@@ -151,6 +165,12 @@ class MockSite:
     def requests_to(self, prefix: str) -> list[Request]:
         with self._lock:
             return [r for r in self.requests if r.path.startswith(prefix)]
+
+
+def garbage_bytes(seed: str, size: int = 8192) -> bytes:
+    """Deterministic binary junk (NUL bytes and invalid UTF-8 sequences included) for a `garbage` account."""
+    rng = random.Random(seed)
+    return b"\x00\xff\xfe\xc3\x28" + bytes(rng.randrange(256) for _ in range(size))
 
 
 def truncate(body: str) -> str:
@@ -178,3 +198,6 @@ def _load_default_routes() -> None:
             continue
         for prefix, renderer in module.ROUTES.items():
             ROUTES.setdefault(prefix, renderer)
+    from crawler.mocksite import browser_routes  # the browser platforms' pages (X, TikTok, ...)
+
+    browser_routes.install()

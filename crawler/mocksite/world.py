@@ -5,7 +5,10 @@ JSON shape: {"accounts": [{"platform", "handle", "display_name", "id", "status",
 "counts": {"likes", "replies", "shares", "views"}, "media": [{"type", "url", "alt"}], "title", "deleted"}],
 "sites": [{"id", "type": "rss"|"html", "path", ...}]}.
 Account statuses: ok | not_found | empty | rate_limited_once | server_error | server_error_once | flaky_404_once
-| malformed | refuses_anonymous | login_wall. `generate` adds `count` posts: {"count", "start", "step_minutes",
+| malformed | refuses_anonymous | login_wall | timeout (the reply comes only after `hang_seconds`, default 5: longer
+than a short DOWNLOAD_TIMEOUT) | garbage (random bytes, NUL and invalid UTF-8 included, sent as text/html).
+Account options (other keys of an account): `delay_ms` slows every reply of the account (a crawl that lasts a
+while), `hang_seconds` for the `timeout` status. `generate` adds `count` posts: {"count", "start", "step_minutes",
 "text"} (text may use {n} and {name}); ids are numbered per platform (see `generated_id`).
 """
 from __future__ import annotations
@@ -18,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 STATUSES = ("ok", "not_found", "empty", "rate_limited_once", "server_error", "server_error_once",
-            "flaky_404_once", "malformed", "refuses_anonymous", "login_wall")
+            "flaky_404_once", "malformed", "refuses_anonymous", "login_wall", "timeout", "garbage")
 
 
 @dataclass

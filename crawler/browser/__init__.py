@@ -1,0 +1,1 @@
+"""Browser crawling (Playwright Chromium through scrapy-playwright): config, page recognition, capture, evidence."""

@@ -1,0 +1,268 @@
+"""BrowserSpider: the PantauSpider for pages built by JavaScript (X, TikTok, Instagram, Facebook, Threads).
+
+Only these spiders route requests through scrapy-playwright (DOWNLOAD_HANDLERS in `update_settings`, per spider);
+their requests opt in with `meta["playwright"]`. One browser context per platform (and session) is reused for every
+page; images/fonts/media are aborted. A page is opened per target, the JSON its own JavaScript fetches is read from
+the network (`NetworkCapture`), and the page is scrolled until the last seen post, the depth limit or the end.
+Every page is closed in the callback's `finally` and in the errback.
+
+Evidence: the JSON a post came from is stored raw; a post the matcher flags (the same `Matcher` the pipeline runs,
+on the post's text, at capture time) also gets a full-page PNG of its permalink page, opened in the same context
+(else a picture of the post's element on the profile page). Screenshots only for flagged posts keep crawls cheap.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, ClassVar
+
+from scrapy.http import Request, Response
+from scrapy.settings import BaseSettings
+from twisted.python.failure import Failure
+
+from crawler.browser import blocking
+from crawler.browser.backoff import PlatformBackoff
+from crawler.browser.capture import Captured, NetworkCapture
+from crawler.browser.config import BrowserConfig, BrowserConfigError, BrowserNotFoundError
+from crawler.browser.detect import PageVerdict, classify, target_status
+from crawler.browser.screenshot import element_screenshot, permalink_screenshot
+from crawler.crawling.base import PantauSpider, TargetRun
+from crawler.items import Evidence, Post
+from crawler.parsers.common import ParsedPage, ParseError
+
+logger = logging.getLogger(__name__)
+
+HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+
+
+class BrowserSpider(PantauSpider):
+    #: name → URL regex of the JSON responses to read
+    capture_patterns: ClassVar[dict[str, str]] = {}
+    #: CSS selector that shows a post on its permalink page (screenshots wait for it)
+    permalink_selector: ClassVar[str] = ""
+    browser_error: ClassVar[str] = ""
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        super().update_settings(settings)
+        settings.set("DOWNLOAD_HANDLERS", {"http": HANDLER, "https": HANDLER}, priority="spider")
+        settings.set("PLAYWRIGHT_BROWSER_TYPE", "chromium", priority="spider")
+        settings.set("PLAYWRIGHT_ABORT_REQUEST", "crawler.browser.blocking.abort_request", priority="spider")
+        try:
+            config = BrowserConfig.from_settings(settings)
+        except (BrowserNotFoundError, BrowserConfigError) as exc:
+            cls.browser_error = str(exc)
+            return
+        cls.browser_error = ""
+        settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", config.launch_options(), priority="spider")
+        settings.set("PLAYWRIGHT_MAX_CONTEXTS", config.max_contexts, priority="spider")
+        settings.set("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT", config.max_pages_per_context, priority="spider")
+        settings.set("PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT", config.navigation_timeout_ms, priority="spider")
+        blocking.configure(config.blocked_types, config.block_resources)
+
+    def _setup(self, crawler: Any) -> None:
+        super()._setup(crawler)
+        self.config: BrowserConfig | None = None
+        if not self.browser_error:
+            self.config = BrowserConfig.from_settings(crawler.settings)
+        self.backoff = PlatformBackoff(Path(crawler.settings.get("PANTAU_HOME") or "var") / "browser-backoff.json")
+        self._matcher: Any = None
+
+    # -- requests ------------------------------------------------------------------------------------------------
+    def session_file(self) -> Path | None:
+        return self.config.session_file(self.platform) if self.config else None
+
+    def context_meta(self) -> dict[str, Any]:
+        """One reused context per platform; the operator's storage state (never logged) when there is one."""
+        kwargs: dict[str, Any] = {"viewport": {"width": 1280, "height": 900}, "locale": "id-ID",
+                                  "timezone_id": "Asia/Jakarta"}
+        session = self.session_file()
+        if session is not None:
+            kwargs["storage_state"] = str(session)
+        return {"playwright_context": f"{self.platform}-{'session' if session else 'public'}",
+                "playwright_context_kwargs": kwargs}
+
+    def page_request(self, url: str, run: TargetRun, callback: Any, **meta: Any) -> Request:
+        full = {"playwright": True, "playwright_include_page": True,
+                "playwright_page_init_callback": self._init_page, **self.context_meta(), **meta}
+        return self.request(url, callback, run, meta=full, errback=self.on_page_error, dont_filter=True)
+
+    async def start(self) -> AsyncIterator[Any]:
+        if self.browser_error:
+            for run in self.runs.values():
+                self.report_target_status("error", self.browser_error, run)
+            return
+        paused = self.backoff.until(self.platform)
+        if paused:
+            when = datetime.fromtimestamp(paused, timezone.utc).isoformat(timespec="seconds")
+            for run in self.runs.values():
+                self.report_target_status("rate_limited", f"platform dijeda (backoff) sampai {when}", run)
+            return
+        async for request in super().start():
+            yield request
+
+    def request(self, url: str, callback: Any, run: TargetRun, *, meta: dict[str, Any] | None = None,
+                **kwargs: Any) -> Request:
+        errback = kwargs.pop("errback", self.on_error)
+        full_meta = {"pantau_target": run.key, **(meta or {})}
+        return Request(url, callback=callback, errback=errback, meta=full_meta, **kwargs)
+
+    async def _init_page(self, page: Any, request: Request) -> None:
+        request.meta["pantau_capture"] = NetworkCapture.of(**self.capture_patterns).attach(page)
+
+    async def on_page_error(self, failure: Failure) -> None:
+        """Errback: close the page (if one was opened) and report the target."""
+        page = failure.request.meta.get("playwright_page")  # type: ignore[attr-defined]
+        if page is not None:
+            await page.close()
+        self.on_error(failure)
+
+    # -- page reading ----------------------------------------------------------------------------------------------
+    async def verdict(self, page: Any, response: Response) -> PageVerdict:
+        return classify(self.platform, page.url, await page.content(), response.status)
+
+    def report_verdict(self, verdict: PageVerdict, run: TargetRun) -> None:
+        status, reason = target_status(verdict, has_session=self.session_file() is not None)
+        if status == "rate_limited" or verdict.verdict == "captcha":
+            assert self.config is not None
+            self.backoff.hit(self.platform, self.config.backoff_for(self.platform))
+        self.report_target_status(status, reason, run)
+
+    def parse_captured(self, captured: Captured) -> ParsedPage | None:
+        """Posts from one captured JSON response (None: not a page of posts)."""
+        raise NotImplementedError
+
+    def keep(self, post: Post, run: TargetRun) -> bool:
+        """Whether a post on the target's page belongs to the target (not a suggested or quoted account)."""
+        return post.author.handle.lower() == run.key.lower().lstrip("@")
+
+    async def scroll(self, page: Any) -> None:
+        # to the bottom, and a scroll event even when the page is too short to move (lazy loaders listen to it)
+        await page.evaluate("window.scrollTo(0, document.body.scrollHeight);"
+                            "window.dispatchEvent(new Event('scroll'))")
+
+    async def read_feed(self, page: Any, capture: NetworkCapture, run: TargetRun) -> list[tuple[Post, Captured]]:
+        """Read captured pages, scrolling for more until the last seen post, the depth limit or the end."""
+        assert self.config is not None
+        found: list[tuple[Post, Captured]] = []
+        pinned: set[str] = set()
+        timeout = max(2.0, self.config.navigation_timeout_ms / 1000 / 3)
+        for scrolls in range(self.config.scroll_max + 1):
+            arrived = (await capture.wait_for(1, timeout=timeout) if scrolls == 0
+                       else await self._scroll_for_more(page, capture, timeout))
+            if not arrived:
+                break
+            more = False
+            for captured in capture.take():
+                if captured.status == 429:
+                    self.report_verdict(PageVerdict("rate_limited", "HTTP 429"), run)
+                    return found
+                try:
+                    parsed = self.parse_captured(captured)
+                except ParseError as exc:
+                    logger.warning("%s %s: unreadable response %s: %s", self.platform, run.key, captured.url, exc)
+                    self.crawler.stats.inc_value("pantau/malformed_pages")
+                    continue
+                if parsed is None:
+                    continue
+                pinned.update(parsed.profile.get("pinned_ids") or [])
+                for post in parsed.posts:
+                    if not self.keep(post, run):
+                        continue
+                    if run.accept(post.post_id, post.posted_at, ordered=post.post_id not in pinned):
+                        found.append((post, captured))
+                run.page_done()
+                more = more or bool(parsed.next_cursor)
+                logger.debug("%s %s: %d posts from %s, next %r", self.platform, run.key, len(parsed.posts), captured.name, parsed.next_cursor)
+            if not more or run.should_stop():
+                break
+        return found
+
+    async def _scroll_for_more(self, page: Any, capture: NetworkCapture, timeout: float) -> bool:
+        """Scroll until the page fetches its next page; scroll again while it has not (it may have been busy
+        rendering the previous one when the first scroll came)."""
+        assert self.config is not None
+        pause = max(0.1, self.config.scroll_pause_ms / 1000)
+        for _ in range(max(1, int(timeout / pause))):
+            await self.scroll(page)
+            if await capture.wait_for(1, timeout=pause):
+                return True
+        return False
+
+    # -- evidence ------------------------------------------------------------------------------------------------
+    def matcher(self) -> Any:
+        if self._matcher is None:
+            from crawler.matching import Matcher
+            from crawler.matching.loader import load_lexicon
+
+            contests, terms = load_lexicon(self.crawler.settings)
+            self._matcher = Matcher.from_data(contests, terms)
+        return self._matcher
+
+    def is_flagged(self, post: Post) -> bool:
+        parent = post.parent
+        decision = self.matcher().match(post.text or "", kind=post.kind, posted_at=post.posted_at,
+                                        parent_text=(parent.text or None) if parent else None,
+                                        parent_candidate=(parent.candidate_id or None) if parent else None)
+        return bool(decision.flagged)
+
+    def post_locator(self, page: Any, post: Post) -> Any:
+        """The post's element on the profile page (fallback screenshot)."""
+        return None
+
+    async def keep_evidence(self, page: Any, post: Post, captured: Captured, response: Response,
+                            run: TargetRun) -> Post:
+        post = self.finish_post(post, response, run)
+        stored = self.evidence_store.put_raw(captured.body)
+        post.raw = Evidence(sha256=stored.sha256, path=stored.path, content_type="application/json",
+                            size=stored.size)
+        if self.config is None or not self.config.screenshot_flagged or not self.is_flagged(post):
+            return post
+        shot = None
+        if self.config.screenshot_permalink:
+            shot, html = await permalink_screenshot(page.context, self.rewrite(post.url), self.evidence_store,
+                                                    wait_selector=self.permalink_selector,
+                                                    timeout_ms=self.config.navigation_timeout_ms)
+            if shot is not None and not classify(self.platform, "", html).ok:
+                shot = None  # a login wall is no picture of the post
+        if shot is None:
+            locator = self.post_locator(page, post)
+            if locator is not None:
+                shot = await element_screenshot(locator, self.evidence_store)
+        if shot is not None:
+            post.raw.screenshot_sha256, post.raw.screenshot_path = shot.sha256, shot.path
+            self.crawler.stats.inc_value("pantau/screenshots")
+        return post
+
+    # -- the callback ----------------------------------------------------------------------------------------------
+    async def parse_profile(self, response: Response) -> AsyncIterator[Post]:
+        page = response.meta["playwright_page"]
+        capture: NetworkCapture = response.meta["pantau_capture"]
+        run = self.run_for(response)
+        posts: list[Post] = []
+        try:
+            verdict = await self.verdict(page, response)
+            if not verdict.ok:
+                self.report_verdict(verdict, run)
+                return
+            found = await self.read_feed(page, capture, run)
+            if not found and not run.status:
+                verdict = await self.verdict(page, response)
+                if not verdict.ok:
+                    self.report_verdict(verdict, run)
+            for post, captured in found:
+                posts.append(await self.keep_evidence(page, post, captured, response, run))
+            if not run.status and not found and self.session_file() is None and not run.state.seen_ids:
+                self.report_target_status("empty", "tanpa sesi: hanya konten publik yang terlihat", run)
+        finally:
+            await page.close()
+        for post in posts:
+            yield post
+
+    def start_target(self, run: TargetRun) -> Iterable[Request]:
+        yield self.page_request(self.profile_url(run), run, self.parse_profile)
+
+    def profile_url(self, run: TargetRun) -> str:
+        raise NotImplementedError
