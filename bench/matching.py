@@ -4,6 +4,8 @@ the same terms over lower-cased text), the slowdown from 100 to 10,000 extra ter
 
     python bench/matching.py [--posts 100000] [--baseline-posts 2000]
 
+Rates are posts per second of CPU time of this process (`time.process_time()`: the targets are for one core, and
+this keeps other work on a shared machine out of the figure); wall-clock rates are printed alongside.
 The baseline is timed on a sample (a 10,000-way alternation is too slow to run on every post); its rate is posts
 per second all the same. Last line: one JSON object.
 """
@@ -68,12 +70,16 @@ def make_posts(count: int, extra: list[dict], seed: int = 11) -> list[str]:
     return posts
 
 
-def run_matcher(matcher: Matcher, posts: list[str]) -> tuple[float, int]:
+def run_matcher(matcher: Matcher, posts: list[str]) -> tuple[float, int, float]:
+    """(CPU posts/s, flagged, wall posts/s); every output field is read, as the pipeline does."""
     flagged = 0
-    start = time.perf_counter()
+    start, wall = time.process_time(), time.perf_counter()
     for text in posts:
-        flagged += matcher.match(text, posted_at="2024-01-20T10:00:00+07:00").flagged
-    return len(posts) / (time.perf_counter() - start), flagged
+        d = matcher.match(text, posted_at="2024-01-20T10:00:00+07:00")
+        flagged += d.flagged
+        _ = (d.text_normalised, d.matches, d.explanation, d.candidates, d.parties, d.category, d.severity)
+    cpu, wall = time.process_time() - start, time.perf_counter() - wall
+    return len(posts) / cpu, flagged, len(posts) / wall
 
 
 def baseline_regex(contests: dict, terms: list[dict]) -> re.Pattern[str]:
@@ -90,11 +96,11 @@ def baseline_regex(contests: dict, terms: list[dict]) -> re.Pattern[str]:
 
 
 def run_baseline(regex: re.Pattern[str], posts: list[str]) -> float:
-    start = time.perf_counter()
+    start = time.process_time()
     found = 0
     for text in posts:
         found += len(regex.findall(text.lower()))
-    return len(posts) / (time.perf_counter() - start)
+    return len(posts) / (time.process_time() - start)
 
 
 def main() -> None:
@@ -113,11 +119,11 @@ def main() -> None:
     big = Matcher.from_data(contests, shipped + extra)
     print(f"automaton keys: {small.automaton.size} (100 extra) / {big.automaton.size} (10,000 extra)")
     run_matcher(big, posts[:2000])  # warm caches
-    rate_small, _ = run_matcher(small, posts)
-    rate, flagged = run_matcher(big, posts)
+    rate_small, _, _ = run_matcher(small, posts)
+    rate, flagged, rate_wall = run_matcher(big, posts)
     slowdown = rate_small / rate
     print(f"matcher, 100 extra terms:    {rate_small:,.0f} posts/s")
-    print(f"matcher, 10,000 extra terms: {rate:,.0f} posts/s ({flagged} flagged)")
+    print(f"matcher, 10,000 extra terms: {rate:,.0f} posts/s ({flagged} flagged; wall clock {rate_wall:,.0f}/s)")
 
     regex = baseline_regex(contests, shipped + extra)
     baseline_rate = run_baseline(regex, posts[:args.baseline_posts])
@@ -130,7 +136,8 @@ def main() -> None:
     print(json.dumps({"bench": "matching", "rate": round(rate, 1), "baseline_rate": round(baseline_rate, 1),
                       "ratio": round(ratio, 2), "target": args.target, "met": met, "slowdown": round(slowdown, 3),
                       "peak_mb": round(peak_mb, 1), "posts": len(posts), "extra_terms": len(extra),
-                      "rate_100_terms": round(rate_small, 1), "baseline_posts": args.baseline_posts}))
+                      "rate_100_terms": round(rate_small, 1), "rate_wall": round(rate_wall, 1),
+                      "baseline_posts": args.baseline_posts}))
 
 
 if __name__ == "__main__":

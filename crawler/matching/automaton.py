@@ -8,7 +8,7 @@ clitic suffix (Prabowonya, Gibranlah).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -19,8 +19,7 @@ logger = logging.getLogger(__name__)
 SUFFIXES = ("nya", "lah", "kah", "pun", "ku", "mu")
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     start: int  # in the normalised text
     end: int
     pattern: Pattern
@@ -33,7 +32,9 @@ class PatternAutomaton:
             grouped.setdefault(p.key, []).append(p)
         self.automaton = ahocorasick.Automaton()
         for key, pats in grouped.items():
-            self.automaton.add_word(key, (len(key), tuple(pats)))
+            # (length, patterns, first and last characters alphanumeric, an edge exception possible for one of them)
+            self.automaton.add_word(key, (len(key), tuple(pats), key[0].isalnum(), key[-1].isalnum(),
+                                          any(_may_except(p) for p in pats)))
         if grouped:
             self.automaton.make_automaton()
         self.size = len(grouped)
@@ -44,20 +45,29 @@ class PatternAutomaton:
         hits: list[Hit] = []
         n = len(text)
         has_hash = "#" in text
-        for last, (length, pats) in self.automaton.iter(text):
-            start, end = last + 1 - length, last + 1
-            first, lastc = text[start], text[last]
-            start_edge = start == 0 or not text[start - 1].isalnum() or not first.isalnum()
-            end_edge = end == n or not text[end].isalnum() or not lastc.isalnum()
+        for last, (length, pats, alnum_first, alnum_last, may_except) in self.automaton.iter(text):
+            start = last + 1 - length
+            start_edge = start == 0 or not alnum_first or not text[start - 1].isalnum()
+            if not start_edge and not has_hash:
+                continue
+            end = last + 1
+            end_edge = end == n or not alnum_last or not text[end].isalnum()
             if start_edge and end_edge:
                 hits.extend(Hit(start, end, p) for p in pats)
                 continue
-            if not start_edge and not has_hash:
+            if not may_except:
                 continue
             for p in pats:
                 if _edge_exception(text, start, end, p, start_edge, end_edge):
                     hits.append(Hit(start, end, p))
         return hits
+
+
+def _may_except(p: Pattern) -> bool:
+    """Whether `_edge_exception` can ever accept a hit of `p` (checked once per key, not per hit)."""
+    key = p.key
+    return key.startswith("#") or (p.role in ("candidate", "party") and not p.ambiguous and len(key) >= 4
+                                   and " " not in key)
 
 
 def _in_hashtag(text: str, start: int) -> bool:

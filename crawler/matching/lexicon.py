@@ -39,6 +39,7 @@ class Pattern:
     needs: str = ""  # "", needs_election_context, needs_reference
     case_sensitive: bool = False
     scope: str = "national"
+    regions: tuple[str, ...] = ()  # region codes where the pattern applies; () = everywhere (national)
     active_from: date | None = None
     active_until: date | None = None
     number: int = 0
@@ -115,6 +116,21 @@ def _region_names(contest: dict[str, Any]) -> set[str]:
                                                    "presiden", "wapres", "calon"))}
 
 
+def _regions(scope: Any, codes: Any) -> tuple[str, ...]:
+    """Where a term or party applies: registry shape (scope "regional" + region_codes) or a region code as scope."""
+    scope = str(scope or "national")
+    if scope in ("national", "nasional"):
+        return ()
+    if scope == "regional":
+        return tuple(str(c) for c in (codes or []) if c)
+    return (scope,)
+
+
+def applies_in(regions: tuple[str, ...], region_code: str) -> bool:
+    """Whether a pattern limited to `regions` applies to an account in `region_code` (the region or below it)."""
+    return any(region_code == r or region_code.startswith(r + ".") for r in regions)
+
+
 def build_lexicon(contests_doc: dict[str, Any], terms: list[dict[str, Any]]) -> Lexicon:
     """Patterns from a contests document (contests-2024.json shape) and a list of watch terms."""
     patterns: list[Pattern] = []
@@ -159,7 +175,7 @@ def build_lexicon(contests_doc: dict[str, Any], terms: list[dict[str, Any]]) -> 
         scope = party.get("region_code") or "national"
         for alias in [party.get("name", "")] + list(party.get("aliases", [])):
             if alias:
-                add(alias, "party", pid, party_id=pid, scope=scope,
+                add(alias, "party", pid, party_id=pid, scope=scope, regions=_regions(scope, None),
                     ambiguous=normalise_term(alias) in ambiguous_parties)
     for emoji, number in GESTURE_EMOJI.items():
         add(emoji, "gesture", f"gestur-{number}", number=number, category="atribut", weight=1.5, ambiguous=True)
@@ -171,7 +187,9 @@ def build_lexicon(contests_doc: dict[str, Any], terms: list[dict[str, Any]]) -> 
         text = term.get("text") or ""
         common = dict(category=term.get("category") or "", weight=float(term.get("weight") or 0.0),
                       needs=term.get("context") or "", case_sensitive=bool(term.get("case_sensitive")),
-                      scope=term.get("scope") or "national", active_from=_date(term.get("active_from")),
+                      scope=term.get("scope") or "national",
+                      regions=_regions(term.get("scope"), term.get("region_codes")),
+                      active_from=_date(term.get("active_from")),
                       active_until=_date(term.get("active_until")), candidate_id=term.get("candidate_id") or "",
                       party_id=term.get("party_id") or "")
         tid = str(term.get("id") or text or term.get("pattern"))

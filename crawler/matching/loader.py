@@ -1,4 +1,10 @@
-"""Where the contests and watch terms come from: the shipped files, files named in settings, later the registry."""
+"""Where the contests and watch terms come from: files named in settings, the registry, or the shipped files.
+
+`load_lexicon(settings)`: MATCH_CONTESTS_FILE / MATCH_TERMS_FILE when set; otherwise the registry in
+Elasticsearch (`RegistryStore.lexicon()`: its active contests, pairs, parties and terms, so an operator's new
+slogan is matched without a code change) when it is reachable and holds contests; otherwise the shipped files.
+The source used is logged at INFO.
+"""
 from __future__ import annotations
 
 import json
@@ -49,11 +55,43 @@ def read_terms(path: str | Path | None = None) -> list[dict[str, Any]]:
     return doc
 
 
-def load_lexicon(settings: Any = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """(contests document, terms) for the pipeline: MATCH_CONTESTS_FILE / MATCH_TERMS_FILE or the shipped files.
+def registry_lexicon(settings: Any) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
+    """(contests, active terms) from the registry, or None when Elasticsearch is unreachable or has no contests."""
+    from elasticsearch import ApiError, TransportError
 
-    The single place the lead will point at the registry (`RegistryStore.lexicon()`).
-    """
-    contests_file = settings.get("MATCH_CONTESTS_FILE") if settings is not None else None
-    terms_file = settings.get("MATCH_TERMS_FILE") if settings is not None else None
-    return read_contests(contests_file or None), read_terms(terms_file or None)
+    from crawler.es.client import get_client, index_prefix
+    from crawler.registry.store import RegistryError, RegistryStore
+
+    try:
+        client = get_client(settings).options(request_timeout=10)  # no ping: some servers lack GET /
+        contests, terms = RegistryStore(client, index_prefix(settings)).lexicon()
+    # TypeError: settings without the Elasticsearch section (a bare Scrapy Settings)
+    except (ApiError, TransportError, RegistryError, OSError, ValueError, TypeError) as exc:
+        logger.info("matching: registry not reachable or not readable (%s); registry not used", exc)
+        return None
+    if not contests.get("contests"):
+        logger.info("matching: registry has no contests; registry not used")
+        return None
+    return contests, terms
+
+
+def load_lexicon(settings: Any = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """(contests document, terms) for the pipeline (see the module docstring for the order of sources)."""
+    contests_file = (settings.get("MATCH_CONTESTS_FILE") if settings is not None else None) or None
+    terms_file = (settings.get("MATCH_TERMS_FILE") if settings is not None else None) or None
+    registry = registry_lexicon(settings) if settings is not None and not (contests_file and terms_file) else None
+    if contests_file:
+        contests, contests_from = read_contests(contests_file), str(contests_file)
+    elif registry is not None:
+        contests, contests_from = registry[0], "registry"
+    else:
+        contests, contests_from = read_contests(), "shipped file"
+    if terms_file:
+        terms, terms_from = read_terms(terms_file), str(terms_file)
+    elif registry is not None:
+        terms, terms_from = registry[1], "registry"
+    else:
+        terms, terms_from = read_terms(), "shipped file"
+    logger.info("matching lexicon: %d contests from %s, %d terms from %s", len(contests.get("contests", [])),
+                contests_from, len(terms), terms_from)
+    return contests, terms

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import re
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,8 @@ from crawler.matching import context as ctx
 from crawler.matching.automaton import Hit, PatternAutomaton
 from crawler.matching.decide import Decision, score_post
 from crawler.matching.explain import explain
-from crawler.matching.lexicon import CONTEXT, NEUTRAL, NOT_CANDIDATE, Lexicon, Pattern, build_lexicon
+from crawler.matching.lexicon import (CONTEXT, NEUTRAL, NOT_CANDIDATE, Lexicon, Pattern, applies_in,
+                                      build_lexicon)
 from crawler.matching.loader import read_contests, read_terms
 from crawler.matching.normalise import normalise
 
@@ -24,9 +26,12 @@ PARTY_CONTEXT = frozenset({"kader", "bendera", "partai", "koalisi", "caleg", "pe
                            "gabung", "fraksi", "ranting"})
 _PADDED = re.compile(r"(?<!\d)0[1-9](?!\d)")
 PARENT_KINDS = frozenset({"comment", "reply", "share"})
+NO_REFERENCE = explain(False, None, "rendah", {}, {}, [], [], None, "", False, [])  # the usual explanation
 
 
 def _parse_date(value: Any) -> date | None:
+    if isinstance(value, str):
+        return _parse_date_str(value)
     if not value:
         return None
     if isinstance(value, datetime):
@@ -38,6 +43,19 @@ def _parse_date(value: Any) -> date | None:
     except ValueError:
         try:
             return date.fromisoformat(str(value)[:10])
+        except ValueError:
+            return None
+
+
+@lru_cache(maxsize=4096)
+def _parse_date_str(value: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).date()
+    except ValueError:
+        try:
+            return date.fromisoformat(value[:10])
         except ValueError:
             return None
 
@@ -80,7 +98,7 @@ class Matcher:
             p = h.pattern
             if posted and ((p.active_from and posted < p.active_from) or (p.active_until and posted > p.active_until)):
                 continue
-            if region_code and p.scope not in ("national", "", None) and not region_code.startswith(p.scope):
+            if region_code and p.regions and not applies_in(p.regions, region_code):
                 continue
             out.append(h)
         return out
@@ -102,8 +120,7 @@ class Matcher:
         hits = self._hits(t, posted, region_code)
         parent = parent_candidate if (parent_candidate and kind in PARENT_KINDS) else None
         if not hits and not parent:  # every accepted reference or ballot cue is itself a hit
-            return Decision(text_normalised=t, explanation=explain(False, None, "rendah", {}, {}, [], [], None, "",
-                                                                   False, []))
+            return Decision(text_normalised=t, explanation=NO_REFERENCE)
         # case-sensitive terms must match the original spelling
         hits = [h for h in hits if not h.pattern.case_sensitive
                 or text[slice(*nt.span_to_original(h.start, h.end))] == h.pattern.text]

@@ -1,8 +1,10 @@
 """MatchPipeline: runs the matcher on every Post item and fills the derived fields.
 
 Fills text_normalised, matches (crawler.items.Match), candidates, parties, category, severity, flagged and
-explanation. The matcher is built once, from `crawler.matching.loader.load_lexicon(settings)` (the shipped files,
-MATCH_CONTESTS_FILE / MATCH_TERMS_FILE, later the registry). Switched off with MATCH_ENABLED = False.
+explanation. The matcher is built once, from `crawler.matching.loader.load_lexicon(settings)` (MATCH_CONTESTS_FILE /
+MATCH_TERMS_FILE, the registry, or the shipped files). The region of the civil servant's account
+(`post.asn.region_code`, set by EnrichPipeline, which runs before) is passed to the matcher, so regional watch
+terms and local parties count only for accounts in their region. Switched off with MATCH_ENABLED = False.
 """
 from __future__ import annotations
 
@@ -18,6 +20,14 @@ from crawler.matching import Matcher
 from crawler.matching.loader import load_lexicon
 
 logger = logging.getLogger(__name__)
+
+
+def _region_code(asn: Any) -> str | None:
+    """The ASN account's region code (an AsnRef or its dict form), None when unknown."""
+    if asn is None:
+        return None
+    code = asn.get("region_code") if isinstance(asn, dict) else getattr(asn, "region_code", None)
+    return str(code) if code else None
 
 
 class MatchPipeline:
@@ -45,7 +55,7 @@ class MatchPipeline:
             parent_text, parent_candidate = p.get("text") or None, p.get("candidate_id") or None
         decision = self.matcher.match(adapter.get("text") or "", kind=adapter.get("kind") or "post",
                                       parent_text=parent_text, parent_candidate=parent_candidate,
-                                      posted_at=adapter.get("posted_at"))
+                                      posted_at=adapter.get("posted_at"), region_code=_region_code(adapter.get("asn")))
         matches = [Match(**m) for m in decision.matches]
         adapter["matches"] = matches if isinstance(item, Post) else [vars(m) for m in matches]
         for name in ("text_normalised", "candidates", "parties", "category", "severity", "flagged", "explanation"):
