@@ -133,3 +133,22 @@ def test_terms_from_data_without_code_change() -> None:
     d = m.match("Pokoknya garuda emas melesat!!")
     assert d.candidates == ["pilpres-2024-02"] and d.flagged
     assert d.to_output("x1")["id"] == "x1"
+
+
+def test_shipped_term_ids_are_unique() -> None:
+    """Term ids key the registry documents: a duplicate would silently overwrite another term on import."""
+    from collections import Counter
+
+    from crawler.matching.loader import read_terms
+
+    counts = Counter(str(t.get("id")) for t in read_terms())
+    assert all(t.get("id") for t in read_terms())
+    assert [i for i, n in counts.items() if n > 1] == []
+
+
+@pytest.mark.parametrize("tail", ["", " 💪"])
+def test_abbreviations_are_whole_words_in_ascii_and_other_text(tail: str) -> None:
+    """Abbreviations expand only as whole words, next to punctuation too, whether or not the text is ASCII."""
+    nt = normalise("Jgn,yg!aja_x gak\tbgt" + tail)
+    assert nt.text == "jangan,yang!saja x tidak banget" + tail
+    assert nt.span_to_original(0, 6) == (0, 3)

@@ -47,9 +47,12 @@ class PatternAutomaton:
         has_hash = "#" in text
         for last, (length, pats, alnum_first, alnum_last, may_except) in self.automaton.iter(text):
             start = last + 1 - length
-            start_edge = start == 0 or not alnum_first or not text[start - 1].isalnum()
-            if not start_edge and not has_hash:
-                continue
+            if start and alnum_first and text[start - 1].isalnum():  # inside a word (most raw hits)
+                if not has_hash:
+                    continue
+                start_edge = False
+            else:
+                start_edge = True
             end = last + 1
             end_edge = end == n or not alnum_last or not text[end].isalnum()
             if start_edge and end_edge:

@@ -39,6 +39,7 @@ ANTI_NUMBER_WORDS = frozenset({
     "kg", "km", "jt", "juta", "ribu", "rb", "pcs", "buah", "porsi", "gelas", "piring", "lembar", "unit", "bab",
 })
 LEGISLATIVE_WORDS = frozenset({"dapil", "caleg", "dprd", "dpr", "dpd"})
+LEGISLATIVE_PROBES = ("dapil", "caleg", "dpr", "dpd")  # every word of LEGISLATIVE_WORDS contains one of these
 PRAYER_FOLLOWERS = frozenset({"ya", "yra", "alah", "alamin", "rabal", "yarab", "amin", "allahuma", "aamiin"})
 PRAYER_OPENERS = frozenset({"semoga", "moga", "mudah", "doa", "doanya", "insyaalah", "insyalah", "berdoa"})
 PERSON_ROLES = frozenset({
@@ -83,6 +84,8 @@ def find_numbers(text: str, context_spans: list[tuple[int, int]]) -> list[Number
     `context_spans` are the election-context words found in the post; a cue word does not count as its own context.
     """
     refs: list[NumberRef] = []
+    # a legislative word is a token of the text only if it occurs in it at all: most texts skip that check
+    legislative = any(w in text for w in LEGISLATIVE_PROBES)
     for m in NUMBER_RE.finditer(text):
         raw = m.group(1)
         padded = raw.isdigit() and raw.startswith("0")
@@ -108,7 +111,7 @@ def find_numbers(text: str, context_spans: list[tuple[int, int]]) -> list[Number
         anti = [w for w in before[:2] if w in ANTI_NUMBER_WORDS and not (padded and w == "ke")]
         if anti or any(w in ANTI_NUMBER_WORDS for w in after[:1]):
             continue
-        if LEGISLATIVE_WORDS.intersection(TOKEN_RE.findall(text[max(0, m.start() - 60):m.end() + 30])):
+        if legislative and LEGISLATIVE_WORDS.intersection(TOKEN_RE.findall(text[max(0, m.start() - 60):m.end() + 30])):
             continue
         if cue in STRONG_NUMBER_CUES or cue in WEAK_NUMBER_CUES:
             start = text.rindex(cue, 0, m.start())

@@ -58,12 +58,12 @@ _SPACED_RE = re.compile(r"(?<![^\W_])([^\W_])([ .\-*_\u00b7])(?:[^\W_]\2){2,}[^\
 _HYPHEN_RE = re.compile(r"[-_](?<=[^\W\d_][-_])(?=[^\W\d_])")
 _LEET_RE = re.compile(r"[013457@$](?<=[a-z].)(?=[a-z])")
 _SQUEEZE_RE = re.compile(r"([a-z])\1+")
-# Cheap pre-checks: a pass runs only when its pre-check finds something (each is implied by a match of the pass).
+# Cheap pre-check: the spaced-letters pass runs only when this finds something (implied by a match of the pass).
 _SPACED_HINT_RE = re.compile(r"[ .\-*_\u00b7][^\W_][ .\-*_\u00b7][^\W_][ .\-*_\u00b7]")
-_SQUEEZE_HINT_RE = re.compile(r"(?=([a-z])\1)")
 _SQUEEZE_SPLIT_RE = re.compile(r"(([a-z])\2+)")  # split() gives [text, run, letter, text, run, letter, ..., text]
-_ODD_SPACE = "\t\n\r\f\v\x1c\x1d\x1e\x1f"
 _WORD_RE = re.compile(r"\w+")
+# ASCII text: every non-word character to a space, so that `split()` gives exactly the `\w+` words (faster).
+_ASCII_NONWORD = str.maketrans({chr(c): " " for c in range(128) if not (chr(c).isalnum() or chr(c) == "_")})
 _SPACE_RE = re.compile(r"\s{2,}|[\t\n\r\f\v]")
 _NONASCII_RE = re.compile(r"[^\x00-\x7f]")
 _ABBR_RE = re.compile(r"(?<![\w#@])(?:" + "|".join(sorted((re.escape(k) for k in ABBREVIATIONS),
@@ -157,6 +157,8 @@ def _squeeze(text: str) -> tuple[str, list[Edit]]:
     """Pass 4 (every run of one repeated letter becomes the letter) with its edits, in one scan of the text."""
     parts = _SQUEEZE_SPLIT_RE.split(text)
     edits: list[Edit] = []
+    if len(parts) == 1:
+        return text, edits
     pos = 0
     for i in range(0, len(parts) - 1, 3):
         pos += len(parts[i])
@@ -194,14 +196,17 @@ def normalise(text: str) -> NormText:
         s = _HYPHEN_RE.sub(" ", s)
     if _LEET_RE.search(s) is not None:
         s = _LEET_RE.sub(lambda m: LEET[m.group(0)], s)
-    if _SQUEEZE_HINT_RE.search(s) is not None:
-        s, edits = _squeeze(s)
+    s, edits = _squeeze(s)  # no pre-check: most posts have a doubled letter somewhere
+    if edits:
         layers.append(edits)
-    found = _ABBR_WORDS.intersection(_WORD_RE.findall(s))
+    ascii_text = s.isascii()
+    found = _ABBR_WORDS.intersection(s.translate(_ASCII_NONWORD).split() if ascii_text else _WORD_RE.findall(s))
     if found:
         s, edits = _apply(_abbr_regex(frozenset(found)), lambda m: ABBREVIATIONS[m.group(0)], s)
         layers.append(edits)
-    if "  " in s or not s.isascii() or any(c in s for c in _ODD_SPACE):
+        ascii_text = s.isascii()
+    # every ASCII white space but " " is unprintable: a cheap superset check, _SPACE_RE does the exact work
+    if "  " in s or not ascii_text or not s.isprintable():
         s, edits = _apply(_SPACE_RE, " ", s)
         layers.append(edits)
     return NormText(text, s, [layer for layer in layers if layer])
