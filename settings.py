@@ -267,6 +267,12 @@ PANTAU_SESSIONS_DIR = _env("PANTAU_SESSIONS_DIR", str(Path.home() / ".config" / 
 X_BASE_URL = _env("X_BASE_URL")
 # env: TIKTOK_BASE_URL — mirror of https://www.tiktok.com
 TIKTOK_BASE_URL = _env("TIKTOK_BASE_URL")
+# env: INSTAGRAM_BASE_URL — mirror of https://www.instagram.com
+INSTAGRAM_BASE_URL = _env("INSTAGRAM_BASE_URL")
+# env: FACEBOOK_BASE_URL — mirror of https://www.facebook.com
+FACEBOOK_BASE_URL = _env("FACEBOOK_BASE_URL")
+# env: THREADS_BASE_URL — mirror of https://www.threads.net
+THREADS_BASE_URL = _env("THREADS_BASE_URL")
 # env: PLAYWRIGHT_MAX_CONTEXTS — browser contexts open at once (one per platform and session is reused)
 PLAYWRIGHT_MAX_CONTEXTS = _env_int("PLAYWRIGHT_MAX_CONTEXTS", 2)
 # env: PLAYWRIGHT_MAX_PAGES_PER_CONTEXT — pages open at once per context
