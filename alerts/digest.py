@@ -122,7 +122,14 @@ class DigestService:
 
     # -- building -------------------------------------------------------------------------------------------
     def window_for(self, recipient: Recipient, digest_date: date, now: datetime) -> Window:
-        end = min(now, digest_moment(recipient, digest_date)).astimezone(timezone.utc).replace(microsecond=0)
+        # Today's digest covers everything found until now (a manual `pantau digest` after the digest hour, or
+        # a catch-up after downtime, misses nothing; the next window starts where this one ended). A past
+        # date's digest ends at that day's digest time, so rebuilding it is reproducible.
+        if digest_date >= local_today(recipient, now):
+            end = now
+        else:
+            end = min(now, digest_moment(recipient, digest_date))
+        end = end.astimezone(timezone.utc).replace(microsecond=0)
         start = end - timedelta(days=self.config.lookback_days)
         last = self.ledger.last_window_end(recipient.id, end)
         if last is not None and last > start:

@@ -106,11 +106,25 @@ def crawl(platform: str | None, target: str | None, base_url: str | None, output
     except UnknownPlatformError as exc:
         raise click.ClickException(str(exc)) from exc
     _echo_summary(summaries)
+    spooled = _spooled(summaries)
     if target is not None:
         result = summaries[0].targets[0] if summaries[0].targets else None
         if result is not None and result.failed:
             raise click.ClickException(f"{platform} {result.target}: {result.status}"
-                                       + (f" ({result.reason})" if result.reason else ""))
+                                       + (f" ({result.reason})" if result.reason else "")
+                                       + (f"; {spooled}" if spooled else ""))
+    if spooled:
+        raise click.ClickException(spooled)
+
+
+def _spooled(summaries: list[Any]) -> str:
+    """A line for the posts left in the spool because Elasticsearch was unavailable ("" when none)."""
+    count = sum(int(s.stats.get("pantau/index/spooled", 0)) + int(s.stats.get("pantau/replay/spooled", 0))
+                for s in summaries)
+    if not count:
+        return ""
+    return (f"{count} post belum terindeks: Elasticsearch tidak tersedia, post disimpan di spool "
+            f"(not indexed, kept in the spool); jalankan `pantau es replay` setelah Elasticsearch kembali")
 
 
 def _registered_jobs(platform: str | None, base_url: str | None, spider_kwargs: dict[str, Any], include_all: bool,

@@ -72,10 +72,10 @@ def digest(date_: datetime | None, supervisor_id: str | None, outbox: Path | Non
         target = outbox or pantau_home(settings) / "outbox"
         target.mkdir(parents=True, exist_ok=True)
         for recipient, built in zip(recipients, service.build_many(recipients, day, now)):
-            stem = target / f"{_safe_name(recipient.id)}-{built.digest_date.isoformat()}"
-            stem.with_suffix(".eml").write_bytes(built.message.as_bytes())
-            stem.with_suffix(".html").write_text(built.rendered.html, encoding="utf-8")
-            click.echo(f"{recipient.id}: {built.selection.total} temuan -> {stem}.eml")
+            stem = f"{_safe_name(recipient.id)}-{built.digest_date.isoformat()}"  # ids may hold dots: no with_suffix
+            (target / f"{stem}.eml").write_bytes(built.message.as_bytes())
+            (target / f"{stem}.html").write_text(built.rendered.html, encoding="utf-8")
+            click.echo(f"{recipient.id}: {built.selection.total} temuan -> {target / stem}.eml")
         return
     problems = 0
     try:

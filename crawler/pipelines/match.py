@@ -1,10 +1,12 @@
 """MatchPipeline: runs the matcher on every Post item and fills the derived fields.
 
 Fills text_normalised, matches (crawler.items.Match), candidates, parties, category, severity, flagged and
-explanation. The matcher is built once, from `crawler.matching.loader.load_lexicon(settings)` (MATCH_CONTESTS_FILE /
-MATCH_TERMS_FILE, the registry, or the shipped files). The region of the civil servant's account
-(`post.asn.region_code`, set by EnrichPipeline, which runs before) is passed to the matcher, so regional watch
-terms and local parties count only for accounts in their region. Switched off with MATCH_ENABLED = False.
+explanation. Only the text the index keeps is matched (cut like the indexer cuts it, INDEX_MAX_TEXT_BYTES), so
+match spans point into the stored text and a huge post cannot stall the crawl. The matcher is built once, from
+`crawler.matching.loader.load_lexicon(settings)` (MATCH_CONTESTS_FILE / MATCH_TERMS_FILE, the registry, or the
+shipped files). The region of the civil servant's account (`post.asn.region_code`, set by EnrichPipeline, which
+runs before) is passed to the matcher, so regional watch terms and local parties count only for accounts in their
+region. Switched off with MATCH_ENABLED = False.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from crawler.es.indexer import cut_utf8
 from crawler.items import Match, Post
 from crawler.matching import Matcher
 from crawler.matching.loader import load_lexicon
@@ -31,8 +34,9 @@ def _region_code(asn: Any) -> str | None:
 
 
 class MatchPipeline:
-    def __init__(self, matcher: Matcher) -> None:
+    def __init__(self, matcher: Matcher, max_text_bytes: int = 30_000) -> None:
         self.matcher = matcher
+        self.max_text_bytes = max_text_bytes
         self.crawler: Crawler | None = None
 
     @classmethod
@@ -42,7 +46,7 @@ class MatchPipeline:
         if not settings.getbool("MATCH_ENABLED", True):
             raise NotConfigured("matching disabled (MATCH_ENABLED=False)")
         contests, terms = loader(settings)
-        pipeline = cls(Matcher.from_data(contests, terms))
+        pipeline = cls(Matcher.from_data(contests, terms), settings.getint("INDEX_MAX_TEXT_BYTES", 30_000))
         pipeline.crawler = crawler
         return pipeline
 
@@ -53,7 +57,10 @@ class MatchPipeline:
         if parent is not None:
             p = ItemAdapter(parent) if not isinstance(parent, dict) else parent
             parent_text, parent_candidate = p.get("text") or None, p.get("candidate_id") or None
-        decision = self.matcher.match(adapter.get("text") or "", kind=adapter.get("kind") or "post",
+            if parent_text:
+                parent_text = cut_utf8(parent_text, self.max_text_bytes)
+        text = cut_utf8(adapter.get("text") or "", self.max_text_bytes)
+        decision = self.matcher.match(text, kind=adapter.get("kind") or "post",
                                       parent_text=parent_text, parent_candidate=parent_candidate,
                                       posted_at=adapter.get("posted_at"), region_code=_region_code(adapter.get("asn")))
         matches = [Match(**m) for m in decision.matches]
