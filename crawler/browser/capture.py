@@ -22,7 +22,8 @@ class Captured:
     status: int
     body: bytes
     data: Any  # parsed JSON (None when the body is not JSON)
-    name: str = ""  # which pattern matched (e.g. "UserTweets")
+    name: str = ""  # which pattern matched (e.g. "UserTweets"); "html" for a snapshot of the page itself
+    content_type: str = "application/json"
 
 
 @dataclass

@@ -17,6 +17,9 @@ from crawler.browser.capture import NetworkCapture
 from crawler.browser.config import BrowserConfig
 from crawler.browser.detect import classify
 from crawler.crawling.urls import rewrite
+from crawler.parsers import facebook as facebook_parser
+from crawler.parsers import instagram as instagram_parser
+from crawler.parsers import threads as threads_parser
 from crawler.parsers import tiktok as tiktok_parser
 from crawler.parsers import x as x_parser
 from crawler.parsers.common import ParseError
@@ -24,6 +27,9 @@ from crawler.parsers.common import ParseError
 logger = logging.getLogger(__name__)
 
 DETAIL_PATTERNS = {"x": {"TweetDetail": r"/i/api/graphql/[\w-]+/TweetDetail\b"}}
+# Permalink pages whose own HTML carries the post (Instagram's and Threads' data-sjs JSON, Facebook's article).
+PAGE_READERS = {"instagram": instagram_parser.parse_post_page, "threads": threads_parser.parse_page,
+                "facebook": facebook_parser.parse_feed_html}
 
 
 @dataclass
@@ -83,6 +89,10 @@ async def _inspect(context: Any, source: dict[str, Any], base_url: str | None, t
             if parsed.posts:
                 return "present", "", parsed.posts[0].text
         verdict = classify(platform, page.url, html, status)
+        if verdict.ok and platform in PAGE_READERS:
+            post = next((p for p in PAGE_READERS[platform](html).posts if p.post_id == post_id), None)
+            if post is not None:
+                return "present", "", post.text
         if verdict.verdict == "unavailable":
             return "deleted", verdict.evidence, ""
         if not verdict.ok:

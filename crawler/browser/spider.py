@@ -4,7 +4,9 @@ Only these spiders route requests through scrapy-playwright (DOWNLOAD_HANDLERS i
 their requests opt in with `meta["playwright"]`. One browser context per platform (and session) is reused for every
 page; images/fonts/media are aborted. A page is opened per target, the JSON its own JavaScript fetches is read from
 the network (`NetworkCapture`), and the page is scrolled until the last seen post, the depth limit or the end.
-Every page is closed in the callback's `finally` and in the errback.
+Every page is closed in the callback's `finally` and in the errback. Where a page carries its first posts in its
+own HTML (`embedded_feed`: Threads' JSON blobs) the first batch is a snapshot of the page; where no JSON is read at
+all (`dom_item_selector`: Facebook's markup fallback) every batch is a snapshot taken after the DOM grew.
 
 Evidence: the JSON a post came from is stored raw; a post the matcher flags (the same `Matcher` the pipeline runs,
 on the post's text, at capture time) also gets a full-page PNG of its permalink page, opened in the same context
@@ -43,6 +45,10 @@ class BrowserSpider(PantauSpider):
     #: CSS selector that shows a post on its permalink page (screenshots wait for it)
     permalink_selector: ClassVar[str] = ""
     browser_error: ClassVar[str] = ""
+    #: the profile page's own HTML carries the first page of posts (read before any scroll)
+    embedded_feed: ClassVar[bool] = False
+    #: markup fallback: posts are read from the DOM; a scroll waits for more of these elements
+    dom_item_selector: ClassVar[str] = ""
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -149,13 +155,14 @@ class BrowserSpider(PantauSpider):
         found: list[tuple[Post, Captured]] = []
         pinned: set[str] = set()
         timeout = max(2.0, self.config.navigation_timeout_ms / 1000 / 3)
+        emitted: set[str] = set()  # a DOM snapshot shows the earlier posts again
         for scrolls in range(self.config.scroll_max + 1):
-            arrived = (await capture.wait_for(1, timeout=timeout) if scrolls == 0
-                       else await self._scroll_for_more(page, capture, timeout))
-            if not arrived:
+            batch = await (self.first_batch(page, capture, timeout) if scrolls == 0
+                           else self.more_batch(page, capture, timeout))
+            if not batch:
                 break
             more = False
-            for captured in capture.take():
+            for captured in batch:
                 if captured.status == 429:
                     self.report_verdict(PageVerdict("rate_limited", "HTTP 429"), run)
                     return found
@@ -169,8 +176,9 @@ class BrowserSpider(PantauSpider):
                     continue
                 pinned.update(parsed.profile.get("pinned_ids") or [])
                 for post in parsed.posts:
-                    if not self.keep(post, run):
+                    if not self.keep(post, run) or post.post_id in emitted:
                         continue
+                    emitted.add(post.post_id)
                     if run.accept(post.post_id, post.posted_at, ordered=post.post_id not in pinned):
                         found.append((post, captured))
                 run.page_done()
@@ -179,6 +187,44 @@ class BrowserSpider(PantauSpider):
             if not more or run.should_stop():
                 break
         return found
+
+    async def snapshot(self, page: Any) -> Captured:
+        """The page's HTML as it is now, as a capture (kept as the evidence of the posts read from it)."""
+        body = (await page.content()).encode("utf-8")
+        return Captured(page.url, 200, body, None, "html", content_type="text/html; charset=utf-8")
+
+    async def first_batch(self, page: Any, capture: NetworkCapture, timeout: float) -> list[Captured]:
+        """What the page shows before any scroll: its own HTML (embedded or DOM feeds), else its first JSON."""
+        if self.dom_item_selector:
+            try:
+                await page.wait_for_selector(self.dom_item_selector, timeout=timeout * 1000)
+            except Exception:  # no post shown (yet): the snapshot says what is there
+                logger.debug("%s: no %s on %s", self.platform, self.dom_item_selector, page.url)
+        if self.dom_item_selector or self.embedded_feed:
+            return [await self.snapshot(page), *capture.take()]
+        await capture.wait_for(1, timeout=timeout)
+        return capture.take()
+
+    async def more_batch(self, page: Any, capture: NetworkCapture, timeout: float) -> list[Captured]:
+        """What one more scroll brings: the next JSON page, or (DOM feeds) a snapshot once more posts show."""
+        if self.dom_item_selector:
+            return [await self.snapshot(page)] if await self._scroll_for_dom(page, timeout) else []
+        return capture.take() if await self._scroll_for_more(page, capture, timeout) else []
+
+    async def _scroll_for_dom(self, page: Any, timeout: float) -> bool:
+        """Scroll until more `dom_item_selector` elements are shown (False when none came within `timeout`)."""
+        assert self.config is not None
+        pause = max(0.1, self.config.scroll_pause_ms / 1000)
+        shown = await page.locator(self.dom_item_selector).count()
+        for _ in range(max(1, int(timeout / pause))):
+            await self.scroll(page)
+            try:
+                await page.wait_for_function("([s, n]) => document.querySelectorAll(s).length > n",
+                                             arg=[self.dom_item_selector, shown], timeout=pause * 1000)
+                return True
+            except Exception:  # playwright's TimeoutError: not yet, scroll again
+                continue
+        return False
 
     async def _scroll_for_more(self, page: Any, capture: NetworkCapture, timeout: float) -> bool:
         """Scroll until the page fetches its next page; scroll again while it has not (it may have been busy
@@ -216,7 +262,7 @@ class BrowserSpider(PantauSpider):
                             run: TargetRun) -> Post:
         post = self.finish_post(post, response, run)
         stored = self.evidence_store.put_raw(captured.body)
-        post.raw = Evidence(sha256=stored.sha256, path=stored.path, content_type="application/json",
+        post.raw = Evidence(sha256=stored.sha256, path=stored.path, content_type=captured.content_type,
                             size=stored.size)
         if self.config is None or not self.config.screenshot_flagged or not self.is_flagged(post):
             return post

@@ -1,7 +1,8 @@
 """Register the browser platforms' fixture pages (X, TikTok, ...) with the MockSite (`install()`; idempotent).
 
 One base URL stands in for every platform, so paths shared by several (`/<handle>` on X, Instagram and Facebook;
-`/@<handle>` on TikTok and Threads) are dispatched by which platform the World has that handle on.
+`/@<handle>` on TikTok and Threads) are dispatched by which platform the World has that handle on; so are the
+login pages (by the `next` path they return to) and `/api/graphql` (by the query's friendly name).
 """
 from __future__ import annotations
 
@@ -50,7 +51,11 @@ ROUTES = {
     "/@": _first(_AT_MODULES),
     "/i/api/graphql/": _lazy("render_x", "serve_graphql"),
     "/api/post/item_list/": _lazy("render_tiktok", "serve_item_list"),
-    "/login": _lazy("render_tiktok", "serve_login"),
+    "/login": _first(("render_facebook", "render_threads", "render_tiktok"), "serve_login"),
+    "/checkpoint/": _lazy("render_facebook", "serve_checkpoint"),
+    "/api/v1/users/web_profile_info/": _lazy("render_instagram", "serve_profile_info"),
+    "/graphql/query": _lazy("render_instagram", "serve_graphql"),
+    "/api/graphql": _first(("render_facebook", "render_threads"), "serve_graphql"),
     STATIC_PREFIX: serve_static,
 }
 
