@@ -45,7 +45,7 @@ from crawler.crawling.runner import CrawlJob, run_crawls
 handles = json.loads(sys.argv[2])
 [s] = run_crawls([CrawlJob("x", [TargetSpec(h) for h in handles], sys.argv[1])], output=sys.argv[3], index=False,
                  settings_overrides={"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "LOG_LEVEL": "WARNING",
-                                     "RANDOMIZE_DOWNLOAD_DELAY": False,
+                                     "DOWNLOAD_DELAY_JITTER": 0,
                                      "CONCURRENT_REQUESTS_PER_DOMAIN": int(sys.argv[4]),
                                      "BROWSER_SCREENSHOT_FLAGGED": False, "BROWSER_BLOCK_RESOURCES": True})
 print(json.dumps({"items": s.items, "elapsed": s.stats.get("elapsed_time_seconds"),

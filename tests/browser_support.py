@@ -16,7 +16,7 @@ from crawler.mocksite.browser_routes import install
 
 PROJECT = Path(__file__).resolve().parents[1]
 WORLD = PROJECT / "tests" / "data" / "worlds" / "browser_social.json"
-FAST = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False", "--set", "RANDOMIZE_DOWNLOAD_DELAY=False"]
+FAST = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False", "--set", "DOWNLOAD_DELAY_JITTER=0"]
 PNG = b"\x89PNG\r\n\x1a\n"
 
 

@@ -19,7 +19,7 @@ from crawler.mocksite.browser_routes import install
 
 PROJECT = Path(__file__).resolve().parents[1]
 WORLD = PROJECT / "tests" / "data" / "worlds" / "browser.json"
-FAST = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False", "--set", "RANDOMIZE_DOWNLOAD_DELAY=False"]
+FAST = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False", "--set", "DOWNLOAD_DELAY_JITTER=0"]
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
@@ -37,24 +37,33 @@ def crawl(site: MockSite, home: Path, platform: str, target: str, *extra: str,
     cmd = [sys.executable, "-m", "crawler", "-v", "crawl", "--platform", platform, "--target", target,
            "--base-url", site.base_url, "--no-index", "--output", str(out), *FAST, *extra]
     full_env = {**os.environ, "PANTAU_HOME": str(home), "PANTAU_SESSIONS_DIR": str(home / "sessions"),
-                **(env or {})}
+                "PANTAU_TEST_RUN": RUN_MARK, **(env or {})}
     proc = subprocess.run(cmd, cwd=PROJECT, env=full_env, capture_output=True, text=True, timeout=240)
     posts = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()] if out.exists() else []
     return proc, posts
 
 
+RUN_MARK = f"browser-tests-{os.getpid()}"
+
+
 def chromium_pids() -> set[int]:
-    """Chromium processes of this user, from /proc (no psutil)."""
+    """Chromium processes started by this module's crawls (they inherit PANTAU_TEST_RUN), from /proc.
+
+    Other Chromium processes on the machine (another test run, a developer's browser) are not counted.
+    """
     found = set()
+    mark = f"PANTAU_TEST_RUN={RUN_MARK}".encode()
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             cmdline = (entry / "cmdline").read_bytes().split(b"\0")[0]
+            if b"chrom" not in cmdline.lower():
+                continue
+            if mark in (entry / "environ").read_bytes().split(b"\0"):
+                found.add(int(entry.name))
         except OSError:
             continue
-        if b"chrom" in cmdline.lower():
-            found.add(int(entry.name))
     return found
 
 
