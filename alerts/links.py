@@ -1,67 +1,28 @@
-"""Kibana links in digests, through `crawler.kibana.links` when it is there.
+"""Kibana links in digests, built by `crawler.kibana.links` from the same saved-object ids analysts import.
 
-`finding_url` opens one finding in Discover; `search_url` opens a query over a time range (the findings a digest
-summarises without listing). While the Kibana module is missing (or its signature differs), a plain Discover URL
-with the same meaning is built here.
+`finding_url` opens one finding in Discover; `search_url` opens the findings a digest summarises without listing.
 """
 from __future__ import annotations
 
-import logging
 from datetime import datetime
-from typing import Any
-from urllib.parse import quote
 
-logger = logging.getLogger(__name__)
+from crawler.kibana.links import discover_url, finding_url
 
-_KIBANA: Any = None  # the crawler.kibana.links module, False when it is missing, None before the first look
+__all__ = ["finding_url", "search_url"]
 
-
-def _rison_string(value: str) -> str:
-    return "'" + value.replace("!", "!!").replace("'", "!'") + "'"
-
-
-def _fallback(kibana_url: str, prefix: str, kql: str, start: str, end: str) -> str:
-    g = f"(time:(from:{_rison_string(start)},to:{_rison_string(end)}))"
-    a = f"(dataSource:(dataViewId:{_rison_string(prefix + 'posts')},type:dataView)," \
-        f"query:(language:kuery,query:{_rison_string(kql)}))"
-    return f"{kibana_url.rstrip('/')}/app/discover#/?_g={quote(g, safe='(),:!')}&_a={quote(a, safe='(),:!')}"
+# Discover's time picker filters on `posted_at`; a digest selects by `first_seen` (a post published long ago but
+# found today is news today), so the link spans a wide publication range and the query carries the window.
+PUBLICATION_RANGE = "now-5y"
 
 
 def _kql_quote(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _kibana_links() -> Any:
-    global _KIBANA
-    if _KIBANA is None:
-        try:
-            from crawler.kibana import links as module
-        except ImportError:
-            module = False
-        _KIBANA = module
-    return _KIBANA or None
-
-
-def finding_url(kibana_url: str, prefix: str, post_doc_id: str, posted_at: str) -> str:
-    kibana = _kibana_links()
-    if kibana is not None:
-        try:
-            return str(kibana.finding_url(kibana_url, prefix, post_doc_id, posted_at))
-        except TypeError as exc:  # pragma: no cover - signature drift
-            logger.warning("crawler.kibana.links.finding_url: %s; using a plain Discover link", exc)
-    return _fallback(kibana_url, prefix, f"_id:{_kql_quote(post_doc_id)}", "now-5y", "now")
-
-
 def search_url(kibana_url: str, prefix: str, region_codes: tuple[str, ...], start: datetime, end: datetime) -> str:
     """Discover: the flagged findings of the regions first seen in [start, end)."""
     regions = " or ".join(_kql_quote(c) for c in region_codes)
-    kql = f"flagged:true and asn.region_path:({regions}) and first_seen >= {_kql_quote(start.isoformat())} " \
-          f"and first_seen < {_kql_quote(end.isoformat())}"
-    kibana = _kibana_links()
-    if kibana is not None:
-        try:
-            return str(kibana.discover_url(kibana_url, prefix, query=kql, time_from=start.isoformat(),
-                                    time_to=end.isoformat()))
-        except TypeError as exc:  # pragma: no cover - signature drift
-            logger.warning("crawler.kibana.links.discover_url: %s; using a plain Discover link", exc)
-    return _fallback(kibana_url, prefix, kql, start.isoformat(), end.isoformat())
+    kql = (f"flagged:true and asn.region_path:({regions}) and first_seen >= {_kql_quote(start.isoformat())} "
+           f"and first_seen < {_kql_quote(end.isoformat())}")
+    return discover_url(kibana_url, prefix, query=kql, saved_search="flagged", time_from=PUBLICATION_RANGE,
+                        time_to="now")
