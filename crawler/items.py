@@ -27,6 +27,9 @@ class Author:
     handle: str = ""
     display_name: str = ""
     url: str = ""
+    # who the author is in the registry (set by EnrichPipeline): asn | candidate | other; "" = not looked up.
+    # Only posts of ASN accounts (or of unlooked-up authors, e.g. `pantau crawl --no-index`) can be findings.
+    role: str = ""
 
 
 @dataclass

@@ -27,11 +27,16 @@ def test_enrich_links_account_and_candidate_page(es_client, index_prefix: str, t
     assert (post.asn.account_id, post.asn.name, post.asn.region_path, post.asn.region_name) == (
         "mastodon:budi@mastodon.social", "Budi", ["32", "32.04", "32.04.05"], "Cileunyi")
     assert "nip" not in post.asn.__dict__
+    assert post.author.role == "asn"
 
     reply = Post(platform="x", post_id="2", kind="reply", author=Author(handle="someone"),
                  parent=Parent(post_id="9", author_handle="@Prabowo"))
     pipeline.process_item(reply)
     assert reply.asn is None and reply.parent.candidate_id == "pilpres-2024-02"
+    assert reply.author.role == "other"
+    own = Post(platform="x", post_id="4", author=Author(handle="@Prabowo"))
+    pipeline.process_item(own)
+    assert own.author.role == "candidate" and own.asn is None
 
     as_dict = {"platform": "x", "post_id": "3", "author": {"handle": "nobody"},
                "parent": {"author_handle": "someoneelse", "candidate_id": ""}}

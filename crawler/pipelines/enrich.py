@@ -121,6 +121,13 @@ class EnrichPipeline:
         if account is not None:
             ref = self.asn_ref(account)
             adapter["asn"] = ref if not isinstance(item, dict) else ref.__dict__ | {"region_path": ref.region_path}
+        if author is not None and platform and not self._offline:
+            role = "asn" if account is not None else (
+                "candidate" if handle and self.candidate_of_page(platform, handle) else "other")
+            if isinstance(author, dict):
+                author["role"] = role
+            else:
+                author.role = role
         parent = adapter.get("parent")
         if parent is not None and platform:
             is_dict = isinstance(parent, dict)

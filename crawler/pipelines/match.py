@@ -25,6 +25,12 @@ from crawler.matching.loader import load_lexicon
 logger = logging.getLogger(__name__)
 
 
+def _author_role(author: Any) -> str:
+    if author is None:
+        return ""
+    return (author.get("role") if isinstance(author, dict) else getattr(author, "role", "")) or ""
+
+
 def _region_code(asn: Any) -> str | None:
     """The ASN account's region code (an AsnRef or its dict form), None when unknown."""
     if asn is None:
@@ -67,6 +73,9 @@ class MatchPipeline:
         adapter["matches"] = matches if isinstance(item, Post) else [vars(m) for m in matches]
         for name in ("text_normalised", "candidates", "parties", "category", "severity", "flagged", "explanation"):
             adapter[name] = getattr(decision, name)
+        # A finding is a partisan post of an ASN account: a candidate's own page or a stranger's reply is context.
+        if _author_role(adapter.get("author")) not in ("", "asn"):
+            adapter["flagged"] = False
         if self.crawler is not None and self.crawler.stats is not None:
             self.crawler.stats.inc_value("match/posts")
             if decision.flagged:
