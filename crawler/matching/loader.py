@@ -79,7 +79,10 @@ def load_lexicon(settings: Any = None) -> tuple[dict[str, Any], list[dict[str, A
     """(contests document, terms) for the pipeline (see the module docstring for the order of sources)."""
     contests_file = (settings.get("MATCH_CONTESTS_FILE") if settings is not None else None) or None
     terms_file = (settings.get("MATCH_TERMS_FILE") if settings is not None else None) or None
-    registry = registry_lexicon(settings) if settings is not None and not (contests_file and terms_file) else None
+    # `pantau crawl --no-index` promises no Elasticsearch at all: the shipped lexicon then
+    use_registry = (settings is not None and not (contests_file and terms_file)
+                    and settings.getbool("INDEX_ENABLED", True))
+    registry = registry_lexicon(settings) if use_registry else None
     if contests_file:
         contests, contests_from = read_contests(contests_file), str(contests_file)
     elif registry is not None:
