@@ -56,7 +56,8 @@ def world(es_client: Any, index_prefix: str, tmp_path: Path) -> dict[str, Any]:
         make_post(7, region="32.73", first_seen=SEEN, flagged=False, posted_at=POSTED),  # not flagged
         make_post(8, region="32.73", first_seen=NOW - timedelta(days=10), posted_at=NOW - timedelta(days=40)),
         make_post(9, region="32.73", first_seen=SEEN, text=HOSTILE_TEXT, name=HOSTILE_NAME, posted_at=POSTED),
-        make_post(10, region="32.73", first_seen=NOW - timedelta(hours=1), posted_at=POSTED),  # after 07.00 WIB
+        # found after today's digest was built (at NOW): it belongs to the next digest
+        make_post(10, region="32.73", first_seen=NOW + timedelta(minutes=10), posted_at=POSTED),
     ]
     index_posts(es_client, index_prefix, posts, tmp_path)
     return {"prefix": index_prefix}
@@ -168,11 +169,25 @@ def test_smtp_down_then_up_delivers_each_finding_once(es_client: Any, world: dic
     assert ledger.pending_digests() == []
     record = ledger.get_digest("jabar|2024-02-05")
     assert record is not None and record.status == "sent" and record.attempts == 2
-    # the next day: the new post (after 07.00 WIB) only, nothing repeated
+    # the next day: the post found after the first digest was built only, nothing repeated
     next_day = service(es_client, prefix, smtp_server.port, clock=NOW + timedelta(days=1))
     [jabar] = [r for r in recipients if r.id == "jabar"]
     assert [o.status for o in next_day.run(jabar)] == ["sent"]
     assert handles_in(parts(smtp_server.handler.to(JABAR)[1])[0]) == ["pegawai10"]
+
+
+def test_a_late_digest_covers_everything_found_until_it_runs(es_client: Any, world: dict[str, Any],
+                                                             smtp_server: SmtpServer) -> None:
+    """Run after the digest hour (a manual `pantau digest`, a catch-up after downtime): nothing found before
+    the run waits a day, and the next digest starts where this one ended."""
+    late = service(es_client, world["prefix"], smtp_server.port, clock=NOW + timedelta(hours=1))
+    [jabar] = [r for r in load_recipients(es_client, world["prefix"]) if r.id == "jabar"]
+    assert [o.status for o in late.run(jabar)] == ["sent"]
+    assert sorted(handles_in(parts(smtp_server.handler.to(JABAR)[0])[0])) == [
+        "pegawai1", "pegawai10", "pegawai2", "pegawai3", "pegawai9"]
+    next_day = service(es_client, world["prefix"], smtp_server.port, clock=NOW + timedelta(days=1))
+    assert [o.status for o in next_day.run(jabar)] == ["sent"]
+    assert handles_in(parts(smtp_server.handler.to(JABAR)[1])[0]) == []
 
 
 def test_550_for_one_supervisor_does_not_block_the_others(es_client: Any, world: dict[str, Any],

@@ -23,13 +23,22 @@ logger = logging.getLogger(__name__)
 
 CONTEXT_WINDOW = 100  # characters of normalised text either side of an ambiguous alias
 
+# A number: 0[1-9], [1-9] or a number word, not after [\w.:/,#@+-] and not before [\w%] or [.:/,] plus a digit.
+# Each branch starts with a literal and checks the character before it afterwards (a lookbehind), so that the
+# regex engine skips ahead to candidate characters (same matches as a leading lookbehind, faster).
+_NOT_AFTER = r"[\w.:/,#@+-]"
 NUMBER_RE = re.compile(
-    r"(?<![\w.:/,#@+-])(0[1-9]|[1-9]|satu|dua|tiga|empat|lima)(?![\w%]|[.:/,]\d)")
+    "(" + "|".join([f"0[1-9](?<!{_NOT_AFTER}..)"] + [f"{d}(?<!{_NOT_AFTER}.)" for d in "123456789"]
+                   + [f"{w}(?<!{_NOT_AFTER}{w})" for w in ("satu", "dua", "tiga", "empat", "lima")])
+    + r")(?![\w%]|[.:/,]\d)")
 # cues before a number, nearest first after reversal; strong cues need no further context
 STRONG_NUMBER_CUES = frozenset({"coblos", "nyoblos", "dicoblos", "paslon", "capres", "cawapres", "cagub",
                                 "cawagub", "cabup", "calon"})
 WEAK_NUMBER_CUES = frozenset({"nomor", "no", "urut", "pilih", "milih", "pilihan", "pemilih", "pendukung",
                               "dukung", "kubu", "tim", "menangkan", "lanjutkan", "salam"})
+# every cue word contains one of these (a cheap superset test before tokenising)
+CUE_PROBES = ("coblos", "nyoblos", "paslon", "capres", "cawapres", "cagub", "cawagub", "cabup", "calon", "no", "urut", "pilih",
+              "milih", "dukung", "kubu", "tim", "menangkan", "lanjutkan", "salam")
 ANTI_NUMBER_WORDS = frozenset({
     "antrian", "antri", "antre", "antrean", "lantai", "lt", "ruang", "ruangan", "kamar", "rt", "rw", "jam", "pukul",
     "ranking", "rangking", "peringkat", "juara", "jersey", "jersei", "kelas", "angkatan", "menit", "halaman", "hal",
@@ -50,9 +59,11 @@ PERSON_ROLES = frozenset({
     "pemilik", "karyawan", "magang", "honorer", "cleaning", "ob", "office", "bapak", "ibu", "mertua", "suami",
     "istri", "sepupu", "cucu", "kakek", "nenek", "penjaga", "tukang", "montir", "pelatih", "kiper", "striker",
 })
+_ROLE_FILLERS = frozenset({"yang", "si", "itu", "kita", "kami", "sang"})
 NEGATORS = frozenset({"jangan", "tidak", "bukan", "ogah", "anti", "ulah", "stop", "tolak", "haram", "moal",
                       "emoh", "males", "malas"})
 TOKEN_RE = re.compile(r"[^\W_]+")
+_FIRST_TOKEN_RE = re.compile(r"[\W_]*([^\W_]+)")
 
 
 @dataclass
@@ -71,6 +82,10 @@ def tokens_before(text: str, pos: int, count: int) -> list[str]:
 
 
 def tokens_after(text: str, pos: int, count: int) -> list[str]:
+    """Up to `count` word tokens starting at or after `pos` (within 40 characters)."""
+    if count == 1:  # the first token only: no need to tokenise the whole window
+        m = _FIRST_TOKEN_RE.match(text, pos, pos + 40)
+        return [m.group(1)] if m else []
     return TOKEN_RE.findall(text[pos:pos + 40])[:count]
 
 
@@ -84,6 +99,8 @@ def find_numbers(text: str, context_spans: list[tuple[int, int]]) -> list[Number
     `context_spans` are the election-context words found in the post; a cue word does not count as its own context.
     """
     refs: list[NumberRef] = []
+    if not context_spans and "jari" not in text and not any(w in text for w in CUE_PROBES):
+        return refs  # without context, a number counts only after a cue word or before "jari"
     # a legislative word is a token of the text only if it occurs in it at all: most texts skip that check
     legislative = any(w in text for w in LEGISLATIVE_PROBES)
     for m in NUMBER_RE.finditer(text):
@@ -137,13 +154,19 @@ def is_prayer(text: str, start: int, end: int) -> bool:
         return True
     rest = text[end:end + 12]
     closing = not TOKEN_RE.search(rest.split(".")[0].split("!")[0]) if rest.strip() else True
-    return closing and bool(PRAYER_OPENERS.intersection(TOKEN_RE.findall(text[max(0, start - 120):start])))
+    if not closing:
+        return False
+    window = text[max(0, start - 120):start]
+    # an opener is a whole token of the window only if it occurs in it at all: most windows skip the tokenising
+    return any(w in window for w in PRAYER_OPENERS) and bool(PRAYER_OPENERS.intersection(TOKEN_RE.findall(window)))
 
 
 def names_someone_else(text: str, end: int) -> bool:
     """A one-word name followed by an ordinary person's role ("Pak Mahfud guru ngaji", "Dedi satpam kantor")."""
-    after = [w for w in tokens_after(text, end, 3) if w not in ("yang", "si", "itu", "kita", "kami", "sang")]
-    return bool(after) and after[0] in PERSON_ROLES
+    for w in tokens_after(text, end, 3):
+        if w not in _ROLE_FILLERS:
+            return w in PERSON_ROLES
+    return False
 
 
 def is_negated(text: str, start: int) -> bool:

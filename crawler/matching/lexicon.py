@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from crawler.matching.normalise import normalise_term
+from crawler.matching.normalise import normalise, normalise_term
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +22,8 @@ NEUTRAL = "netral"  # neutrality reminders, logistics, neutral news: negative we
 NOT_CANDIDATE = "bukan_kandidat"  # a phrase containing an alias that names something else
 GESTURE_EMOJI = {"\u270c": 2, "\u261d": 1, "\U0001f91f": 3, "\U0001f596": 4}
 NUMBER_WORDS = {"satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6}
+EXACT_BELOW = 3  # a key that squeezing of repeated letters would cut below this length keeps its exact form
+_REPEATED = re.compile(r"([a-z])\1")
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,23 @@ class Pattern:
     active_from: date | None = None
     active_until: date | None = None
     number: int = 0
+    exact: str = ""  # the unsqueezed form ("ppp") when the key must not match squeezed text ("p"); see exact_form
+
+
+def exact_form(text: str) -> str:
+    """The form a lexicon entry must keep, or "" when squeezing repeated letters is harmless for it.
+
+    Squeezing turns "PPP" into "p" and "PBB" into "pb", which would match the chat words "P" (a greeting) and
+    "pb". An entry with a repeated letter keeps its exact form when it is an all-caps acronym or when its squeezed
+    key would be shorter than EXACT_BELOW characters; elongation beyond it still matches ("PPPP", "PBBB").
+    """
+    nt = normalise(text)
+    form = " ".join(nt.unsqueezed.split())
+    if not _REPEATED.search(form):
+        return ""
+    letters = [c for c in text if c.isalpha()]
+    acronym = len(letters) >= 2 and all(c.isupper() for c in letters)
+    return form if acronym or len(nt.text.strip()) < EXACT_BELOW else ""
 
 
 @dataclass
@@ -141,7 +160,7 @@ def build_lexicon(contests_doc: dict[str, Any], terms: list[dict[str, Any]]) -> 
     def add(text: str, role: str, ident: str, **kw: Any) -> None:
         key = normalise_term(text)
         if key:
-            patterns.append(Pattern(key=key, role=role, id=ident, text=text, **kw))
+            patterns.append(Pattern(key=key, role=role, id=ident, text=text, exact=exact_form(text), **kw))
 
     for contest in contests_doc.get("contests", []):
         period = contest.get("campaign_period") or [None, None]

@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from crawler.matching import context as ctx
-from crawler.matching.automaton import Hit, PatternAutomaton
+from crawler.matching.automaton import ExactFinder, Hit, PatternAutomaton
 from crawler.matching.decide import Decision, score_post
 from crawler.matching.explain import explain
 from crawler.matching.lexicon import (CONTEXT, NEUTRAL, NOT_CANDIDATE, Lexicon, Pattern, applies_in,
                                       build_lexicon)
 from crawler.matching.loader import read_contests, read_terms
-from crawler.matching.normalise import normalise
+from crawler.matching.normalise import NormText, normalise
 
 logger = logging.getLogger(__name__)
 
@@ -64,22 +64,30 @@ def _start(h: Hit) -> int:
     return h.start
 
 
+def _end(h: Hit) -> int:
+    return h.end
+
+
 def _span_key(row: tuple[Any, ...]) -> tuple[int, int]:
     return row[0], row[1]
-
-
-def _overlaps(a: Hit, b: Hit) -> bool:
-    return a.start < b.end and b.start < a.end
 
 
 def _longest_first(hits: list[Hit]) -> list[Hit]:
     if len(hits) < 2:
         return hits
     kept: list[Hit] = []
-    for h in sorted(hits, key=lambda h: (h.start - h.end, h.start)):
-        if not any(_overlaps(h, k) for k in kept):
+    for h in sorted(hits, key=_longest_key):
+        hs, he = h.start, h.end
+        for k in kept:
+            if hs < k.end and k.start < he:  # overlaps a longer (or earlier) hit kept already
+                break
+        else:
             kept.append(h)
     return kept
+
+
+def _longest_key(h: Hit) -> tuple[int, int]:
+    return h.start - h.end, h.start
 
 
 class Matcher:
@@ -88,6 +96,7 @@ class Matcher:
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
         self.automaton = PatternAutomaton(lexicon.patterns)
+        self.exact = ExactFinder(lexicon.patterns)
         every = list(lexicon.patterns) + [p for _, p in lexicon.regex_terms]
         # which per-hit checks can ever drop a hit (most lexicons have no dated or case-sensitive terms)
         self._dated = any(p.active_from or p.active_until for p in every)
@@ -105,8 +114,16 @@ class Matcher:
         return cls.from_data(read_contests(contests_path), read_terms(terms_path))
 
     # ------------------------------------------------------------------------------------------------------------
-    def _hits(self, text: str, posted: date | None, region_code: str | None) -> list[Hit]:
+    def _hits(self, nt: NormText, posted: date | None, region_code: str | None) -> list[Hit]:
+        text = nt.text
         hits = self.automaton.find(text)
+        unsqueezed = nt.unsqueezed
+        for pair in self.exact.pairs:  # most texts have none of the doubled letters of the exact forms
+            if pair in unsqueezed:
+                exact = self.exact.find(nt)
+                if exact:  # in the automaton's order (by end)
+                    hits = sorted(hits + exact, key=_end)
+                break
         for regex, pattern in self.lexicon.regex_terms:
             hits.extend(Hit(m.start(), m.end(), pattern) for m in regex.finditer(text) if m.end() > m.start())
         check_dates = posted is not None and self._dated
@@ -124,8 +141,8 @@ class Matcher:
             out.append(h)
         return out
 
-    def _context_of(self, text: str, posted: date | None, region_code: str | None) -> bool:
-        for h in self._hits(text, posted, region_code):
+    def _context_of(self, nt: NormText, posted: date | None, region_code: str | None) -> bool:
+        for h in self._hits(nt, posted, region_code):
             p = h.pattern
             if (p.role == "contest" and p.needs != "hint") or p.category == CONTEXT or (p.role in ("candidate", "hashtag") and not p.ambiguous):
                 return True
@@ -139,7 +156,7 @@ class Matcher:
         nt = normalise(text)
         t = nt.text
         posted = _parse_date(posted_at)
-        hits = self._hits(t, posted, region_code)
+        hits = self._hits(nt, posted, region_code)
         parent = parent_candidate if (parent_candidate and kind in PARENT_KINDS) else None
         if not hits and not parent:  # every accepted reference or ballot cue is itself a hit
             return Decision(text_normalised=t, explanation=NO_REFERENCE)
@@ -191,11 +208,20 @@ class Matcher:
         refs = _longest_first(ref_hits)
         refs = [h for h in refs if not (h.pattern.role == "candidate" and " " not in h.pattern.key
                                         and ctx.names_someone_else(t, h.end))]
-        strong = [h for h in refs if not h.pattern.ambiguous]
-        parent_context = bool(parent_text) and self._context_of(normalise(parent_text).text, posted, region_code)
+        strong: list[Hit] = []
+        weak: list[Hit] = []
+        gestures: list[Hit] = []
+        for h in refs:
+            p = h.pattern
+            if not p.ambiguous:
+                strong.append(h)
+            elif p.role != "gesture":
+                weak.append(h)
+            if p.role == "gesture":
+                gestures.append(h)
+        parent_context = bool(parent_text) and self._context_of(normalise(parent_text), posted, region_code)
 
         any_context = bool(context_spans) or bool(strong) or parent_context
-        weak = [h for h in refs if h.pattern.ambiguous and h.pattern.role != "gesture"]
         accepted = list(strong)
         rejected: list[Hit] = []
         if weak:
@@ -224,7 +250,6 @@ class Matcher:
                 else:
                     ok = False
                 (accepted if ok else rejected).append(h)
-        gestures = [h for h in refs if h.pattern.role == "gesture"]
 
         if (not accepted and not parent and not context_spans and not gestures and "jari" not in t
                 and not _PADDED.search(t)):

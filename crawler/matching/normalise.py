@@ -6,7 +6,9 @@ The passes, in order (patterns in the lexicon go through the very same function,
 2. Letters broken by dots, spaces, dashes or stars (P.r.a.b.o.w.o, A n i e s) joined back into one word.
 3. Same-length rewrites: a hyphen or underscore between letters becomes a space (Anies-Muhaimin), leetspeak digits
    between letters become letters (Pr4b0wo).
-4. Elongation squeezed: every run of one repeated letter becomes one letter (pilihhhh, Aniesss, aamiin).
+4. Elongation squeezed: every run of one repeated letter becomes one letter (pilihhhh, Aniesss, aamiin). The text
+   just before this pass is kept (`NormText.unsqueezed`): acronyms like "PPP" must be matched there, since their
+   squeezed key "p" would match any "p" (see lexicon.exact_form and automaton.ExactFinder).
 5. Common chat abbreviations expanded (yg, gak, bgt, dgn, jgn ...).
 6. White space collapsed to single spaces.
 
@@ -57,13 +59,19 @@ _SPACED_RE = re.compile(r"(?<![^\W_])([^\W_])([ .\-*_\u00b7])(?:[^\W_]\2){2,}[^\
 # The lookbehinds sit after the first character so that the regex engine can skip ahead to candidate characters.
 _HYPHEN_RE = re.compile(r"[-_](?<=[^\W\d_][-_])(?=[^\W\d_])")
 _LEET_RE = re.compile(r"[013457@$](?<=[a-z].)(?=[a-z])")
-_SQUEEZE_RE = re.compile(r"([a-z])\1+")
 # Cheap pre-check: the spaced-letters pass runs only when this finds something (implied by a match of the pass).
 _SPACED_HINT_RE = re.compile(r"[ .\-*_\u00b7][^\W_][ .\-*_\u00b7][^\W_][ .\-*_\u00b7]")
-_SQUEEZE_SPLIT_RE = re.compile(r"(([a-z])\2+)")  # split() gives [text, run, letter, text, run, letter, ..., text]
-_WORD_RE = re.compile(r"\w+")
-# ASCII text: every non-word character to a space, so that `split()` gives exactly the `\w+` words (faster).
-_ASCII_NONWORD = str.maketrans({chr(c): " " for c in range(128) if not (chr(c).isalnum() or chr(c) == "_")})
+# The same pre-checks on ASCII text, as byte translations: a class per byte, then one substring test.
+# Spaced: separator -> "s", letter or digit -> "w", other -> "x"; the hint is "swsws".
+_SPACED_CLASSES = bytes(ord("s") if chr(c) in " .-*_" else ord("w") if chr(c).isalnum() else ord("x")
+                        for c in range(128)) + b"x" * 128
+# Leet: a-z -> "a", a leet character -> "1", other -> "x"; _LEET_RE matches only where the classes read "a1a".
+_LEET_CLASSES = bytes(ord("a") if "a" <= chr(c) <= "z" else ord("1") if chr(c) in "013457@$" else ord("x")
+                      for c in range(128)) + b"x" * 128
+# UTF-8 bytes: every ASCII non-word byte and every non-ASCII byte to a space, so that `split()` gives the ASCII
+# words of the text (the `\w+` words when the text is ASCII; else a superset of the ASCII `\w+` words, which is all
+# an abbreviation can be: `_abbr_regex` then does the exact work).
+_BYTES_NONWORD = bytes(c if c < 128 and (chr(c).isalnum() or chr(c) == "_") else 32 for c in range(256))
 _SPACE_RE = re.compile(r"\s{2,}|[\t\n\r\f\v]")
 _NONASCII_RE = re.compile(r"[^\x00-\x7f]")
 _ABBR_RE = re.compile(r"(?<![\w#@])(?:" + "|".join(sorted((re.escape(k) for k in ABBREVIATIONS),
@@ -71,14 +79,16 @@ _ABBR_RE = re.compile(r"(?<![\w#@])(?:" + "|".join(sorted((re.escape(k) for k in
 
 # An abbreviation matches only a whole word (a run of word characters; "no." is the word "no" and a dot).
 _ABBR_WORDS = frozenset(k.rstrip(".") for k in ABBREVIATIONS)
+_ABBR_BYTES = frozenset(w.encode() for w in _ABBR_WORDS)
 
 
 @lru_cache(maxsize=1024)
 def _abbr_regex(words: frozenset[str]) -> re.Pattern[str]:
     """`_ABBR_RE` restricted to the abbreviations whose word occurs in a text: the same matches, fewer branches."""
-    keys = [k for k in ABBREVIATIONS if k.rstrip(".") in words]
-    return re.compile(r"(?<![\w#@])(?:" + "|".join(sorted((re.escape(k) for k in keys), key=len, reverse=True))
-                      + r")(?![\w])")
+    keys = sorted((re.escape(k) for k in ABBREVIATIONS if k.rstrip(".") in words), key=len, reverse=True)
+    # each branch checks the character before it after its literal (a lookbehind), so that the regex engine skips
+    # ahead to the branches' first characters: the same matches as one leading (?<![\w#@]), faster
+    return re.compile("(?:" + "|".join(f"{k}(?<![\\w#@]{k})" for k in keys) + r")(?![\w])")
 
 
 @lru_cache(maxsize=8192)
@@ -100,19 +110,40 @@ def fold_char(ch: str) -> str:
     return out
 
 
-@dataclass
+@dataclass(slots=True)
 class NormText:
     """Normalised text plus what is needed to map its spans back to the original."""
 
     original: str
     text: str
     layers: list[list[Edit]] = field(default_factory=list)  # one edit list per length-changing pass, in order
+    # the text just before pass 4 (elongation squeezed) and the index of the first layer from pass 4 on: exact
+    # patterns (acronyms like "PPP", which must not match "p") are found there, see `forward`
+    unsqueezed: str = ""
+    squeeze_layer: int = 0
 
     def span_to_original(self, start: int, end: int) -> tuple[int, int]:
         for edits in reversed(self.layers):
             if edits:
                 start, end = _back(edits, start, False), _back(edits, end, True)
         return start, max(start, end)
+
+    def forward(self, start: int, end: int) -> tuple[int, int]:
+        """A span of `unsqueezed` mapped to this text (through pass 4 and the passes after it)."""
+        for edits in self.layers[self.squeeze_layer:]:
+            start, end = _forward(edits, start, False), _forward(edits, end, True)
+        return start, max(start, end)
+
+
+def _forward(edits: list[Edit], pos: int, is_end: bool) -> int:
+    delta = 0
+    for s, e, new_len in edits:
+        if pos < s or pos == s and (is_end or e > s):
+            return pos + delta
+        if pos < e or is_end and pos == e:  # inside (or, for an end, at the end of) an edit: all of its output
+            return s + delta + (new_len if is_end else 0)
+        delta += new_len - (e - s)
+    return pos + delta
 
 
 def _back(edits: list[Edit], pos: int, is_end: bool) -> int:
@@ -154,19 +185,39 @@ def _apply(regex: re.Pattern[str], repl: object, text: str) -> tuple[str, list[E
 
 
 def _squeeze(text: str) -> tuple[str, list[Edit]]:
-    """Pass 4 (every run of one repeated letter becomes the letter) with its edits, in one scan of the text."""
-    parts = _SQUEEZE_SPLIT_RE.split(text)
+    """Pass 4 (every run of one repeated letter becomes the letter) with its edits.
+
+    Equal neighbours are found without a per-character loop: the text as one big integer (one byte per character
+    for ASCII, else four) XOR itself shifted by one character has a zero unit exactly where a character equals the
+    one before it; `bytes.find` jumps between those.
+    """
+    if text.isascii():
+        b, unit, zero = text.encode(), 1, b"\0"
+    else:
+        b, unit, zero = text.encode("utf-32-be"), 4, b"\0\0\0\0"
+    v = int.from_bytes(b, "big")
+    x = (v ^ (v >> (8 * unit))).to_bytes(len(b), "big")
     edits: list[Edit] = []
-    if len(parts) == 1:
+    pieces: list[str] = []
+    last = 0
+    p = x.find(zero, unit)
+    while p >= 0:
+        if p % unit:  # zero bytes across two characters (UTF-32 only)
+            p = x.find(zero, p + 1)
+            continue
+        i = p // unit  # text[i] == text[i - 1]
+        j = i + 1
+        while x[j * unit:(j + 1) * unit] == zero:
+            j += 1
+        if "a" <= text[i] <= "z":
+            edits.append((i - 1, j, 1))
+            pieces.append(text[last:i])
+            last = j
+        p = x.find(zero, (j + 1) * unit)
+    if not edits:
         return text, edits
-    pos = 0
-    for i in range(0, len(parts) - 1, 3):
-        pos += len(parts[i])
-        end = pos + len(parts[i + 1])
-        edits.append((pos, end, 1))
-        pos = end
-    del parts[1::3]
-    return "".join(parts), edits
+    pieces.append(text[last:])
+    return "".join(pieces), edits
 
 
 def _join_spaced(m: re.Match[str]) -> str:
@@ -179,37 +230,44 @@ def _join_spaced(m: re.Match[str]) -> str:
 
 def normalise(text: str) -> NormText:
     """Normalise `text` (see the module docstring); `NormText.text` is what the matcher reads."""
-    layers: list[list[Edit]] = []
+    layers: list[list[Edit]] = []  # only the passes that changed the length
     s = text
     if not s.isascii():
         s, edits = _apply(_NONASCII_RE, lambda m: fold_char(m.group(0)), s)
-        layers.append(edits)
+        if edits:
+            layers.append(edits)
     lowered = s.lower()
     if len(lowered) == len(s):
         s = lowered
     else:  # pragma: no cover - only characters fold_char did not see
         s = "".join(c.lower() if len(c.lower()) == 1 else c for c in s)
-    if _SPACED_HINT_RE.search(s) is not None:
+    ascii_text = s.isascii()
+    if (b"swsws" in s.encode().translate(_SPACED_CLASSES) if ascii_text
+            else _SPACED_HINT_RE.search(s) is not None):
         s, edits = _apply(_SPACED_RE, _join_spaced, s)
-        layers.append(edits)
+        if edits:
+            layers.append(edits)
     if "-" in s or "_" in s:
         s = _HYPHEN_RE.sub(" ", s)
-    if _LEET_RE.search(s) is not None:
+    if (b"a1a" in s.encode().translate(_LEET_CLASSES) if ascii_text and s.isascii()
+            else _LEET_RE.search(s) is not None):
         s = _LEET_RE.sub(lambda m: LEET[m.group(0)], s)
+    unsqueezed, squeeze_layer = s, len(layers)
     s, edits = _squeeze(s)  # no pre-check: most posts have a doubled letter somewhere
     if edits:
         layers.append(edits)
-    ascii_text = s.isascii()
-    found = _ABBR_WORDS.intersection(s.translate(_ASCII_NONWORD).split() if ascii_text else _WORD_RE.findall(s))
+    found = _ABBR_BYTES.intersection(s.encode().translate(_BYTES_NONWORD).split())
     if found:
-        s, edits = _apply(_abbr_regex(frozenset(found)), lambda m: ABBREVIATIONS[m.group(0)], s)
-        layers.append(edits)
-        ascii_text = s.isascii()
-    # every ASCII white space but " " is unprintable: a cheap superset check, _SPACE_RE does the exact work
-    if "  " in s or not ascii_text or not s.isprintable():
+        s, edits = _apply(_abbr_regex(frozenset(w.decode() for w in found)), lambda m: ABBREVIATIONS[m.group(0)], s)
+        if edits:
+            layers.append(edits)
+    # every white space but " " is unprintable (pass 1 already turned non-ASCII white space into " "): a cheap
+    # superset check, _SPACE_RE does the exact work
+    if "  " in s or not s.isprintable():
         s, edits = _apply(_SPACE_RE, " ", s)
-        layers.append(edits)
-    return NormText(text, s, [layer for layer in layers if layer])
+        if edits:
+            layers.append(edits)
+    return NormText(text, s, layers, unsqueezed, squeeze_layer)
 
 
 def normalise_term(text: str) -> str:
