@@ -75,6 +75,8 @@ WEB_SITES = [
 ]
 
 EVERYDAY_COUNT = 180
+# A YouTube channel feed lists only its 15 newest videos: more per demo channel would never be crawled.
+PER_ACCOUNT_LIMIT = {"youtube": 15}
 
 
 @dataclass
@@ -154,13 +156,20 @@ def build_demo_world(platforms: list[str]) -> DemoWorld:
     order = [p for p in platforms if p in by_platform]
     turn = 0
     for entry in labelled + everyday:
+        def has_room(name: str) -> bool:
+            limit = PER_ACCOUNT_LIMIT.get(name)
+            return limit is None or counters.get(("owner", name), 0) < limit * len(by_platform[name])
+
         if entry.get("parent_candidate") and entry["parent_candidate"] in demo.pages and "bluesky" in by_platform:
             platform = "bluesky"
-        elif entry.get("platform") in by_platform and entry.get("kind") != "comment":
+        elif entry.get("platform") in by_platform and entry.get("kind") != "comment" and has_room(entry["platform"]):
             platform = entry["platform"]
         else:
             platform = order[turn % len(order)]
             turn += 1
+            while not has_room(platform):
+                platform = order[turn % len(order)]
+                turn += 1
         owners = by_platform[platform]
         owner = owners[counters.get(("owner", platform), 0) % len(owners)]
         counters[("owner", platform)] = counters.get(("owner", platform), 0) + 1
