@@ -45,7 +45,9 @@ class EnrichPipeline:
         return pipeline
 
     # -- lookups (cached per crawl) -------------------------------------------------------------------------
-    def _key(self, platform: str, handle: str, url: str) -> str | None:
+    @staticmethod
+    def _identity(platform: str, handle: str, url: str) -> tuple[str, str] | None:
+        """(platform, canonical handle) from the handle, else the profile URL; None when neither is usable."""
         for value in (handle, url):
             if not value:
                 continue
@@ -53,8 +55,12 @@ class EnrichPipeline:
                 found = normalise(platform, value)
             except HandleError:
                 continue
-            return account_id(found.platform, found.handle)
+            return found.platform, found.handle
         return None
+
+    def _key(self, platform: str, handle: str, url: str) -> str | None:
+        identity = self._identity(platform, handle, url)
+        return account_id(*identity) if identity else None
 
     def account(self, platform: str, handle: str, url: str = "") -> Account | None:
         key = self._key(platform, handle, url)
@@ -79,17 +85,8 @@ class EnrichPipeline:
             except Exception as exc:
                 self._go_offline(exc)
                 return ""
-        for value in (handle, url):
-            if not value:
-                continue
-            try:
-                found = normalise(platform, value)
-            except HandleError:
-                continue
-            candidate = self._pages.get((found.platform, found.handle))
-            if candidate:
-                return candidate
-        return ""
+        identity = self._identity(platform, handle, url)
+        return self._pages.get(identity, "") if identity else ""
 
     def _go_offline(self, exc: Exception) -> None:
         self._offline = True
