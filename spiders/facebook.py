@@ -20,7 +20,8 @@ logger = logging.getLogger(__name__)
 class FacebookSpider(BrowserSpider):
     name = "facebook"
     platform = "facebook"
-    capture_patterns: dict[str, str] = {}
+    # not parsed (the posts are read from the DOM): watched so a scroll waits for the feed's pending answer
+    capture_patterns = {"feed": r"/api/graphql/"}
     dom_item_selector = 'div[role="article"]'
     permalink_selector = 'div[role="article"]'
 

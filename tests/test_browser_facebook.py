@@ -34,7 +34,7 @@ def test_facebook_profile_fields_scroll_screenshot_and_second_run(site: MockSite
     post = by_id["pfbid02XkQ7sZ1aBcDeFg"]
     assert post["platform"] == "facebook" and post["kind"] == "post"
     assert post["url"] == "https://www.facebook.com/andi.pratama.asn/posts/pfbid02XkQ7sZ1aBcDeFg"
-    assert post["author"] == {"platform": "facebook", "handle": "andi.pratama.asn",
+    assert post["author"] == {"role": "", "platform": "facebook", "handle": "andi.pratama.asn",
                               "display_name": "Andi Pratama <b>Camat</b>",
                               "url": "https://www.facebook.com/andi.pratama.asn"}
     assert post["text"] == ("Warga, mari dukung paslon nomor 2!\nCoblos #PrabowoGibran2024 "

@@ -36,7 +36,7 @@ def test_instagram_profile_fields_scroll_screenshot_and_second_run(site: MockSit
     post = by_id["C2aBcDeFgH1"]
     assert post["platform"] == "instagram" and post["kind"] == "post"
     assert post["url"] == "https://www.instagram.com/p/C2aBcDeFgH1/"
-    assert post["author"] == {"platform": "instagram", "handle": "rina_asn",
+    assert post["author"] == {"role": "", "platform": "instagram", "handle": "rina_asn",
                               "display_name": 'Rina Kusuma <Dinkes> & "Staf"',
                               "url": "https://www.instagram.com/rina_asn/"}
     assert post["text"] == ("Ayo coblos nomor 2! <script>alert('ig')</script> #PrabowoGibran2024 @relawan.dua "

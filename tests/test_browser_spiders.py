@@ -85,7 +85,7 @@ def test_x_profile_field_by_field_scroll_and_screenshot(site: MockSite, tmp_path
     post = by_id["1747100000000000001"]
     assert post["platform"] == "x" and post["kind"] == "post"
     assert post["url"] == "https://x.com/budi_asn/status/1747100000000000001"
-    assert post["author"] == {"platform": "x", "handle": "budi_asn", "display_name": "Budi Santoso <ASN>",
+    assert post["author"] == {"role": "", "platform": "x", "handle": "budi_asn", "display_name": "Budi Santoso <ASN>",
                               "url": "https://x.com/budi_asn"}
     assert post["text"] == ("Ayo coblos nomor 2! Dukung #PrabowoGibran2024 bersama @paslon_dua "
                             "https://contoh-paslon.id/program")
@@ -135,7 +135,7 @@ def test_tiktok_profile_fields_and_scroll(site: MockSite, tmp_path: Path) -> Non
     assert len(posts) == 24 and len(site.requests_to("/api/post/item_list/")) == 3
     post = {p["post_id"]: p for p in posts}["7325000000000000001"]
     assert post["url"] == "https://www.tiktok.com/@sari.asn/video/7325000000000000001"
-    assert post["author"] == {"platform": "tiktok", "handle": "sari.asn", "display_name": "Sari Dewi",
+    assert post["author"] == {"role": "", "platform": "tiktok", "handle": "sari.asn", "display_name": "Sari Dewi",
                               "url": "https://www.tiktok.com/@sari.asn"}
     assert post["text"] == "Ayo coblos nomor 2! #PrabowoGibran2024 @relawan.dua"
     assert post["hashtags"] == ["PrabowoGibran2024"] and post["mentions"] == ["relawan.dua"]

@@ -34,7 +34,7 @@ def test_threads_profile_fields_scroll_screenshot_and_second_run(site: MockSite,
     post = by_id["C3thrDs0001"]
     assert post["platform"] == "threads" and post["kind"] == "post"
     assert post["url"] == "https://www.threads.net/@dewi_asn/post/C3thrDs0001"
-    assert post["author"] == {"platform": "threads", "handle": "dewi_asn",
+    assert post["author"] == {"role": "", "platform": "threads", "handle": "dewi_asn",
                               "display_name": "Dewi Lestari </script><b>ASN</b>",
                               "url": "https://www.threads.net/@dewi_asn"}
     assert post["text"] == "Pilih nomor 2 ya, lanjutkan! #PrabowoGibran2024 <script>alert(1)</script>"

@@ -38,7 +38,7 @@ def test_author_feed_fields_reposts_and_replies(site: MockSite, tmp_path: Path) 
     reply = posts[reply_id]
     assert reply["kind"] == "reply"
     assert reply["url"] == "https://bsky.app/profile/budi-asn.bsky.social/post/3kbudireply01"
-    assert reply["author"] == {"platform": "bluesky", "handle": "budi-asn.bsky.social", "display_name": "Budi Santoso",
+    assert reply["author"] == {"role": "", "platform": "bluesky", "handle": "budi-asn.bsky.social", "display_name": "Budi Santoso",
                                "url": "https://bsky.app/profile/budi-asn.bsky.social"}
     assert reply["text"] == "Siap menangkan Paslon Harapan!"
     assert reply["parent"]["post_id"] == PASLON_POST and reply["parent"]["author_handle"] == PASLON

@@ -29,7 +29,7 @@ def test_channel_posts_field_by_field(site: MockSite, tmp_path: Path) -> None:
     post = posts["info_kec_cibeber/47"]
     assert post["platform"] == "telegram" and post["kind"] == "post"
     assert post["url"] == "https://t.me/info_kec_cibeber/47"
-    assert post["author"] == {"platform": "telegram", "handle": "info_kec_cibeber",
+    assert post["author"] == {"role": "", "platform": "telegram", "handle": "info_kec_cibeber",
                               "display_name": "Info Kecamatan Cibeber", "url": "https://t.me/info_kec_cibeber"}
     assert post["text"] == "Dukung terus #HarapanBersama demi Cibeber maju! Info: https://contoh-paslon.id/program"
     assert post["hashtags"] == ["HarapanBersama"]

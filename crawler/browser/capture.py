@@ -3,6 +3,8 @@
 `NetworkCapture(patterns).attach(page)` listens to `response` events; every response whose URL matches one of the
 patterns has its body read and parsed as JSON. Spiders then `await capture.wait_for(n)` after a scroll and read
 `capture.take()` (new captures since the last take). Bodies are kept verbatim for the evidence store.
+`request`/`requestfailed` events are counted too: `in_flight` says whether the page has asked for a matching
+response that has not come yet (a slow answer is then waited for, not taken for the end of the feed).
 """
 from __future__ import annotations
 
@@ -33,6 +35,8 @@ class NetworkCapture:
     _taken: int = 0
     _pending: set[asyncio.Task[Any]] = field(default_factory=set)
     _event: asyncio.Event | None = None
+    requested: int = 0  # matching requests the page sent
+    answered: int = 0  # ... that got a response or failed
 
     @classmethod
     def of(cls, **patterns: str) -> NetworkCapture:
@@ -40,8 +44,30 @@ class NetworkCapture:
 
     def attach(self, page: Any) -> NetworkCapture:
         self._event = asyncio.Event()
+        page.on("request", self._on_request)
+        page.on("requestfailed", self._on_request_failed)
         page.on("response", self._on_response)
         return self
+
+    @property
+    def untaken(self) -> int:
+        """Captures read and not taken yet."""
+        return len(self.items) - self._taken
+
+    @property
+    def in_flight(self) -> int:
+        """Matching requests sent and not answered yet."""
+        return max(0, self.requested - self.answered)
+
+    def _on_request(self, request: Any) -> None:
+        if self.match(request.url) is not None:
+            self.requested += 1
+
+    def _on_request_failed(self, request: Any) -> None:
+        if self.match(request.url) is not None:
+            self.answered += 1
+            if self._event is not None:
+                self._event.set()
 
     def match(self, url: str) -> str | None:
         for name, pattern in self.patterns.items():
@@ -53,6 +79,7 @@ class NetworkCapture:
         name = self.match(response.url)
         if name is None:
             return
+        self.answered += 1
         task = asyncio.ensure_future(self._read(response, name))
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)

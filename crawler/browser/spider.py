@@ -14,6 +14,7 @@ on the post's text, at capture time) also gets a full-page PNG of its permalink 
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterable
 from datetime import datetime, timezone
@@ -150,7 +151,9 @@ class BrowserSpider(PantauSpider):
                             "window.dispatchEvent(new Event('scroll'))")
 
     async def read_feed(self, page: Any, capture: NetworkCapture, run: TargetRun) -> list[tuple[Post, Captured]]:
-        """Read captured pages, scrolling for more until the last seen post, the depth limit or the end."""
+        """Read captured pages, scrolling for more until the last seen post, the depth limit or the end the data
+        gives (no cursor / has_more / progress bar on the newest page read). A page the data promised that never
+        comes (no answer within the navigation timeout) marks the target `error`: a partial read is never "ok"."""
         assert self.config is not None
         found: list[tuple[Post, Captured]] = []
         pinned: set[str] = set()
@@ -160,6 +163,8 @@ class BrowserSpider(PantauSpider):
             batch = await (self.first_batch(page, capture, timeout) if scrolls == 0
                            else self.more_batch(page, capture, timeout))
             if not batch:
+                if scrolls:  # the last page read said there is more, and the page never showed it
+                    self._feed_cut_short(run, capture)
                 break
             more = False
             for captured in batch:
@@ -182,11 +187,21 @@ class BrowserSpider(PantauSpider):
                     if run.accept(post.post_id, post.posted_at, ordered=post.post_id not in pinned):
                         found.append((post, captured))
                 run.page_done()
-                more = more or bool(parsed.next_cursor)
-                logger.debug("%s %s: %d posts from %s, next %r", self.platform, run.key, len(parsed.posts), captured.name, parsed.next_cursor)
+                more = bool(parsed.next_cursor)  # the newest page read says whether the feed goes on
+                logger.debug("%s %s: %d posts from %s, next %r", self.platform, run.key, len(parsed.posts),
+                             captured.name, parsed.next_cursor)
             if not more or run.should_stop():
                 break
         return found
+
+    def _feed_cut_short(self, run: TargetRun, capture: NetworkCapture) -> None:
+        """The feed said more posts exist but none came: a partial read, never a silent "ok"."""
+        assert self.config is not None
+        logger.warning("%s %s: the feed has more posts but the page loaded none within %d ms (%d request(s) "
+                       "unanswered)", self.platform, run.key, self.config.navigation_timeout_ms, capture.in_flight)
+        self.crawler.stats.inc_value("pantau/browser/feed_cut_short")
+        if not run.status:
+            self.report_target_status("error", "halaman berikutnya tidak termuat (feed terpotong)", run)
 
     async def snapshot(self, page: Any) -> Captured:
         """The page's HTML as it is now, as a capture (kept as the evidence of the posts read from it)."""
@@ -208,32 +223,72 @@ class BrowserSpider(PantauSpider):
     async def more_batch(self, page: Any, capture: NetworkCapture, timeout: float) -> list[Captured]:
         """What one more scroll brings: the next JSON page, or (DOM feeds) a snapshot once more posts show."""
         if self.dom_item_selector:
-            return [await self.snapshot(page)] if await self._scroll_for_dom(page, timeout) else []
+            return [await self.snapshot(page)] if await self._scroll_for_dom(page, capture, timeout) else []
         return capture.take() if await self._scroll_for_more(page, capture, timeout) else []
 
-    async def _scroll_for_dom(self, page: Any, timeout: float) -> bool:
-        """Scroll until more `dom_item_selector` elements are shown (False when none came within `timeout`)."""
+    def _more_budget(self) -> tuple[float, float, int]:
+        """(pause between scrolls, wall-clock budget, minimum scrolls) for a page the feed says exists."""
         assert self.config is not None
         pause = max(0.1, self.config.scroll_pause_ms / 1000)
+        budget = max(2.0, self.config.navigation_timeout_ms / 1000)
+        return pause, budget, max(1, int(budget / pause))
+
+    async def _await_in_flight(self, capture: NetworkCapture, arrived: Any) -> bool:
+        """While the page's request for the next page is on its way, wait for it (up to the navigation timeout)
+        instead of guessing the feed ended; `arrived()` says whether it has shown up."""
+        assert self.config is not None
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.config.navigation_timeout_ms / 1000
+        while capture.in_flight and loop.time() < deadline:
+            await capture.wait_for(1, timeout=min(0.5, max(0.05, deadline - loop.time())))
+            if await arrived():
+                return True
+        return await arrived()
+
+    async def _scroll_for_dom(self, page: Any, capture: NetworkCapture, timeout: float) -> bool:
+        """Scroll until more `dom_item_selector` elements are shown; while the page's request for them is pending,
+        wait for it. False when none came within the scroll budget."""
+        pause, budget, tries = self._more_budget()
+        capture.take()  # the JSON behind the DOM is not read here: only new answers count below
         shown = await page.locator(self.dom_item_selector).count()
-        for _ in range(max(1, int(timeout / pause))):
+        script = "([s, n]) => document.querySelectorAll(s).length > n"
+        args = [self.dom_item_selector, shown]
+
+        async def grew() -> bool:
+            return bool(await page.evaluate(script, args))
+
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + budget
+        attempt = 0
+        while attempt < tries or loop.time() < deadline:
+            attempt += 1
             await self.scroll(page)
             try:
-                await page.wait_for_function("([s, n]) => document.querySelectorAll(s).length > n",
-                                             arg=[self.dom_item_selector, shown], timeout=pause * 1000)
+                await page.wait_for_function(script, arg=args, timeout=pause * 1000)
                 return True
-            except Exception:  # playwright's TimeoutError: not yet, scroll again
-                continue
+            except Exception:  # playwright's TimeoutError: not yet
+                pass
+            if capture.in_flight and await self._await_in_flight(capture, grew):
+                return True
         return False
 
     async def _scroll_for_more(self, page: Any, capture: NetworkCapture, timeout: float) -> bool:
-        """Scroll until the page fetches its next page; scroll again while it has not (it may have been busy
-        rendering the previous one when the first scroll came)."""
-        assert self.config is not None
-        pause = max(0.1, self.config.scroll_pause_ms / 1000)
-        for _ in range(max(1, int(timeout / pause))):
+        """Scroll until the page fetches its next page; scroll again while it has not asked for it (it may have
+        been busy rendering the previous one when the first scroll came); once it has asked, wait for the answer."""
+        pause, budget, tries = self._more_budget()
+
+        async def came() -> bool:
+            return capture.untaken > 0
+
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + budget
+        attempt = 0
+        while attempt < tries or loop.time() < deadline:
+            attempt += 1
             await self.scroll(page)
             if await capture.wait_for(1, timeout=pause):
+                return True
+            if capture.in_flight and await self._await_in_flight(capture, came):
                 return True
         return False
 

@@ -339,10 +339,12 @@ class PantauSpider(scrapy.Spider):
             if not run.status:
                 self.report_target_status(status, "", run)
             state = run.state
-            if run.new_ids:
+            # Only a complete run moves the incremental stop marker: after a cut-short or failed run the next one
+            # reads through again (ids are deterministic, re-indexing is idempotent), so no older post is skipped.
+            if run.new_ids and status in ("ok", "empty"):
                 state.last_seen_id = run.new_ids[0]
                 state.seen_ids = run.new_ids + [i for i in state.seen_ids if i not in set(run.new_ids)]
-            if run.newest_at and run.newest_at > state.last_seen_at:
+            if run.newest_at and run.newest_at > state.last_seen_at and status in ("ok", "empty"):
                 state.last_seen_at = run.newest_at
             label = f"{status}: {run.reason}" if run.reason else status
             self.state_store.save(state, status=label, count_run=status in ("ok", "empty") or run.posts > 0)
