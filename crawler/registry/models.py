@@ -38,14 +38,6 @@ def mask_nip(nip: str) -> str:
 
 
 @dataclass
-class Stamped:
-    added_by: str = ""
-    added_at: str = ""
-    updated_by: str = ""
-    updated_at: str = ""
-
-
-@dataclass
 class Account:
     id: str = ""
     platform: str = ""
