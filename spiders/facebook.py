@@ -1,5 +1,8 @@
 """Facebook profiles and pages through a real browser, by the markup fallback: the `div[role="article"]` posts the
-page renders, read from the DOM after each scroll (infinite scroll adds more) → Post items."""
+page renders, read from the DOM after each scroll (infinite scroll adds more) → Post items.
+
+Before each read of the page, every cut message ("… Lihat selengkapnya" / "See more") in the posts shown is opened
+by clicking its button, so the full text is read; shares carry their original as `parent` (see the parser)."""
 from __future__ import annotations
 
 import logging
@@ -15,6 +18,15 @@ from crawler.parsers import facebook as parser
 from crawler.parsers.common import ParsedPage
 
 logger = logging.getLogger(__name__)
+
+# the expander buttons (role=button, label in `labels`) inside the message boxes of the posts shown
+_EXPANDERS = """(labels) => Array.from(document.querySelectorAll(
+    'div[role="article"] :is([data-ad-preview="message"], [data-ad-comet-preview="message"], '
+    + '[data-ad-rendering-role="story_message"]) [role="button"]'))
+  .filter((b) => labels.includes(b.textContent.trim().toLowerCase()))"""
+_CLICK_EXPANDERS = "(labels) => { const found = (" + _EXPANDERS + ")(labels); found.forEach((b) => b.click()); " \
+                   "return found.length; }"
+_COUNT_EXPANDERS = "(labels) => (" + _EXPANDERS + ")(labels).length"
 
 
 class FacebookSpider(BrowserSpider):
@@ -41,10 +53,36 @@ class FacebookSpider(BrowserSpider):
             return self.url(f"/profile.php?id={run.key}")
         return self.url(f"/{run.key}")
 
+    async def snapshot(self, page: Any) -> Captured:
+        await self.expand_messages(page)
+        return await super().snapshot(page)
+
+    async def expand_messages(self, page: Any) -> int:
+        """Click every cut message's expander in the posts shown and wait (briefly) until they opened; returns how
+        many were clicked. The click is dispatched in the page (no scrolling, so the feed does not load more)."""
+        assert self.config is not None
+        labels = list(parser.EXPANDERS)
+        try:
+            clicked = int(await page.evaluate(_CLICK_EXPANDERS, labels))
+            if clicked:
+                await page.wait_for_function(_COUNT_EXPANDERS + " === 0", arg=labels,
+                                             timeout=max(1000, self.config.navigation_timeout_ms // 3))
+        except Exception as exc:  # playwright's TimeoutError or a page gone: the parser reads what is shown
+            logger.debug("facebook: cut messages not all opened on %s: %s", page.url, exc)
+            return 0
+        self.crawler.stats.inc_value("pantau/facebook/messages_expanded", clicked)
+        return clicked
+
     def parse_captured(self, captured: Captured) -> ParsedPage | None:
         if captured.name != "html":
             return None
-        return parser.parse_feed_html(captured.body.decode("utf-8", "replace"))
+        parsed = parser.parse_feed_html(captured.body.decode("utf-8", "replace"))
+        cut = parsed.profile.get("truncated") or []
+        if cut:
+            logger.warning("facebook: %d post(s) read with a cut message (the expander did not open): %s",
+                           len(cut), ", ".join(cut[:5]))
+            self.crawler.stats.inc_value("pantau/facebook/messages_cut", len(cut))
+        return parsed
 
     def post_locator(self, page: Any, post: Post) -> Any:
         return page.locator(f'div[role="article"]:has(a[href*="/posts/{post.post_id}"])').first

@@ -1,5 +1,6 @@
-"""Helpers for the Instagram, Facebook and Threads browser-spider tests: the fixture site on the social world,
-`pantau crawl` in a subprocess (one reactor and one Chromium each), session files and evidence checks."""
+"""Helpers for the Instagram, Facebook and Threads browser-spider tests: the fixture site on the social world
+(the `social_site` fixture in tests/conftest.py), `pantau crawl` in a subprocess (one reactor and one Chromium each),
+session files and evidence checks."""
 from __future__ import annotations
 
 import gzip
@@ -20,7 +21,9 @@ FAST = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False", "--s
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
-def social_site() -> MockSite:
+def open_social_site() -> MockSite:
+    """The fixture site on a fresh copy of the social world (use as a context manager: it starts and stops the
+    server); tests take it as the `social_site` fixture (tests/conftest.py)."""
     install()
     return MockSite(World.load(WORLD))
 

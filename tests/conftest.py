@@ -2,7 +2,8 @@
 
 The server is the project's own (`crawler.es.local`), started once per session on a free port. Set
 `PANTAU_TEST_ES_URL` to reuse an already running local server instead (handy while developing). When the server
-cannot start, the session fails loudly with the reason; tests never skip silently.
+cannot start, the session fails loudly with the reason; tests never skip silently. `social_site` is the fixture
+site the Instagram, Facebook and Threads browser tests crawl.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -24,6 +26,9 @@ from crawler.config import load_settings  # noqa: E402
 from crawler.es.client import make_client, EsConfig  # noqa: E402
 from crawler.es.local import LocalElasticsearch, LocalEsError, free_port  # noqa: E402
 from crawler.es.setup import delete_namespace  # noqa: E402
+
+if TYPE_CHECKING:
+    from crawler.mocksite import MockSite
 
 
 def start_test_server(name: str, **kwargs: object) -> LocalElasticsearch:
@@ -78,3 +83,13 @@ def pantau_env(tmp_path: Path, es_url: str, index_prefix: str, monkeypatch: pyte
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     return env
+
+
+@pytest.fixture
+def social_site() -> Iterator[MockSite]:
+    """The fixture site for the Instagram, Facebook and Threads browser tests: a real HTTP server on 127.0.0.1
+    (port 0) serving a fresh copy of tests/data/worlds/browser_social.json (a test may change its World)."""
+    from tests.browser_support import open_social_site
+
+    with open_social_site() as site:
+        yield site

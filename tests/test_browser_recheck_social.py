@@ -13,7 +13,7 @@ from crawler.es.indexer import PostIndexer
 from crawler.es.setup import apply_templates
 from crawler.es.spool import DeadLetters, Spool
 from crawler.items import Author, Evidence, Post, post_doc_id
-from tests.browser_support import PROJECT, social_site
+from tests.browser_support import PROJECT
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
 
@@ -24,7 +24,8 @@ def _post(platform: str, handle: str, post_id: str, url: str, text: str) -> dict
                 severity="tinggi", raw=Evidence(sha256="ab" * 32, path="raw/ab/x.gz")).to_dict()
 
 
-def test_recheck_instagram_facebook_threads(es_client, index_prefix, pantau_env, tmp_path: Path) -> None:
+def test_recheck_instagram_facebook_threads(es_client, index_prefix, pantau_env, social_site,
+                                            tmp_path: Path) -> None:
     apply_templates(es_client, index_prefix)
     indexer = PostIndexer(es_client, index_prefix, Spool(tmp_path / "spool"), DeadLetters(tmp_path / "dead"),
                           refresh="wait_for")
@@ -36,11 +37,10 @@ def test_recheck_instagram_facebook_threads(es_client, index_prefix, pantau_env,
         _post("threads", "dewi_asn", "C3thrDs0001", "https://www.threads.net/@dewi_asn/post/C3thrDs0001",
               threads_text),
     ])
-    with social_site() as site:
-        site.world.post("facebook", "andi.pratama.asn", "pfbid02XkQ7sZ1aBcDeFg").deleted = True
-        env = {**os.environ, **pantau_env, "PANTAU_SESSIONS_DIR": str(tmp_path / "sessions")}
-        proc = subprocess.run([sys.executable, "-m", "crawler", "recheck", "--base-url", site.base_url],
-                              cwd=PROJECT, env=env, capture_output=True, text=True, timeout=150)
+    social_site.world.post("facebook", "andi.pratama.asn", "pfbid02XkQ7sZ1aBcDeFg").deleted = True
+    env = {**os.environ, **pantau_env, "PANTAU_SESSIONS_DIR": str(tmp_path / "sessions")}
+    proc = subprocess.run([sys.executable, "-m", "crawler", "recheck", "--base-url", social_site.base_url],
+                          cwd=PROJECT, env=env, capture_output=True, text=True, timeout=150)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "3 post diperiksa: 1 dihapus, 1 diubah, 0 tidak dapat diperiksa" in proc.stdout
     index = f"{index_prefix}posts-2024.01"

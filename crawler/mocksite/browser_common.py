@@ -1,12 +1,14 @@
-"""Shared pieces of the browser platforms' fixture pages: cookies/sessions, static files, HTML shells, cursors."""
+"""Shared pieces of the browser platforms' fixture pages: cookies/sessions, static files, HTML shells, cursors,
+GraphQL `variables`, embedded Relay data (`data-sjs`)."""
 from __future__ import annotations
 
 import base64
 import html
+import json
 import re
 from http.cookies import SimpleCookie
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from crawler.mocksite.server import Reply, Request
@@ -50,6 +52,31 @@ def decode_cursor(cursor: str | None) -> int:
         return int(text.split(":", 1)[1])
     except (ValueError, IndexError):
         return 0
+
+
+GRAPHQL_ERROR = '{"errors":[{"message":"bad variables"}]}'
+
+
+def graphql_variables(request: Request, error: str = GRAPHQL_ERROR) -> dict[str, Any] | Reply:
+    """The JSON object a GraphQL GET carries in its `variables` parameter; a 400 reply with the platform's `error`
+    body when that is not a JSON object (callers return it as it is)."""
+    from crawler.mocksite.server import Reply
+
+    try:
+        variables = json.loads(request.query.get("variables", "{}"))
+    except ValueError:
+        variables = None
+    return variables if isinstance(variables, dict) else Reply(400, error, JSON)
+
+
+def relay_script(preloader: str, data: dict[str, Any]) -> str:
+    """A `<script type="application/json" data-sjs>` blob as Meta's web apps (Instagram, Facebook, Threads) embed a
+    preloaded Relay query: ScheduledServerJS → RelayPrefetchedStreamCache → [preloader, {result: {data}}]."""
+    blob = {"require": [["ScheduledServerJS", "handle", None, [{"__bbox": {"require": [[
+        "RelayPrefetchedStreamCache", "next", [], [preloader, {"__bbox": {"complete": True, "result": {"data": data}}}]
+    ]]}}]]]}
+    text = json.dumps(blob, ensure_ascii=False).replace("</", "<\\/")
+    return f'<script type="application/json" data-content-len="{len(text)}" data-sjs>{text}</script>'
 
 
 def shell(title: str, body: str, script: str = "") -> str:

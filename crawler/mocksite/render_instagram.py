@@ -3,7 +3,10 @@
 and its first 12 posts, then `/graphql/query/?query_hash=...&variables={"id","first","after"}` pages of
 `edge_owner_to_timeline_media` on scroll. The post page `/p/<shortcode>/` embeds its node as `xdt_shortcode_media`
 in a `data-sjs` JSON script ("Sorry, this page isn't available." when removed). Login wall / dead session:
-a redirect to `/accounts/login/?next=`.
+a redirect to `/accounts/login/?next=`. Where the page itself loads but its data needs a login (account option
+`"wall": "api"`: every data request; `"login_after": N`: the GraphQL pages past the first N posts), the data
+request is answered as Instagram does, HTTP 401 `{"message": ..., "require_login": true, "status": "fail"}`, to
+anyone without a valid session.
 """
 from __future__ import annotations
 
@@ -13,8 +16,9 @@ import re
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from crawler.mocksite.browser_common import (HTML, JSON, decode_cursor, encode_cursor, session_state, shell)
-from crawler.mocksite.world import World, WorldPost
+from crawler.mocksite.browser_common import (HTML, JSON, decode_cursor, encode_cursor, graphql_variables,
+                                             relay_script, session_state, shell)
+from crawler.mocksite.world import World, WorldAccount, WorldPost
 
 if TYPE_CHECKING:
     from crawler.mocksite.server import MockSite, Reply, Request
@@ -66,6 +70,24 @@ def _login_redirect(next_path: str) -> Reply:
     return Reply(302, "", HTML, {"Location": f"{LOGIN_PATH}?next={quote(next_path, safe='')}"})
 
 
+def _require_login() -> Reply:
+    from crawler.mocksite.server import Reply
+
+    return Reply(401, json.dumps({"message": "Please wait a few minutes before you try again.",
+                                  "require_login": True, "status": "fail"}), JSON)
+
+
+def _needs_login(request: Request, account: WorldAccount, offset: int) -> bool:
+    """Whether a data request for the posts from `offset` on is refused (HTTP 401 require_login)."""
+    state = session_state(request, "instagram")
+    if state == "expired":
+        return True
+    if state == "valid":
+        return False
+    limit = account.extra.get("login_after")
+    return account.extra.get("wall") == "api" or (limit is not None and offset >= int(limit))
+
+
 def serve_profile_info(site: MockSite, request: Request) -> Reply | None:
     from crawler.mocksite.server import Reply
 
@@ -74,9 +96,8 @@ def serve_profile_info(site: MockSite, request: Request) -> Reply | None:
     account = site.world.account("instagram", request.query.get("username", ""))
     if account is None or account.status == "not_found":
         return Reply(404, json.dumps({"data": {"user": None}, "status": "ok"}), JSON)
-    if session_state(request, "instagram") == "expired":
-        return Reply(401, json.dumps({"message": "Please wait a few minutes before you try again.",
-                                      "require_login": True, "status": "fail"}), JSON)
+    if _needs_login(request, account, 0):
+        return _require_login()
     failure = site.gate(account, key=f"instagram-api:{account.handle}")
     if failure is not None:
         return failure
@@ -92,21 +113,19 @@ def serve_graphql(site: MockSite, request: Request) -> Reply | None:
 
     if request.query.get("query_hash") != QUERY_HASH:
         return None
-    try:
-        variables = json.loads(request.query.get("variables", "{}"))
-    except ValueError:
-        return Reply(400, '{"message":"bad variables","status":"fail"}', JSON)
+    variables = graphql_variables(request, '{"message":"bad variables","status":"fail"}')
+    if not isinstance(variables, dict):  # unreadable variables: the 400 reply
+        return variables
     account = site.world.account_by_id("instagram", str(variables.get("id", "")))
     if account is None:
         return Reply(body=json.dumps({"data": {"user": None}, "status": "ok"}), content_type=JSON)
-    if session_state(request, "instagram") == "expired":
-        return Reply(401, json.dumps({"message": "Please wait a few minutes before you try again.",
-                                      "require_login": True, "status": "fail"}), JSON)
+    offset = decode_cursor(variables.get("after"))
+    if _needs_login(request, account, offset):
+        return _require_login()
     failure = site.gate(account, key=f"instagram-api:{account.handle}")
     if failure is not None:
         return failure
-    data = {"user": {"edge_owner_to_timeline_media": timeline(site.world, account.handle,
-                                                              decode_cursor(variables.get("after")))}}
+    data = {"user": {"edge_owner_to_timeline_media": timeline(site.world, account.handle, offset)}}
     return Reply(body=json.dumps({"data": data, "status": "ok"}), content_type=JSON)
 
 
@@ -119,16 +138,13 @@ def _post_page(site: MockSite, code: str) -> str:
     post = next((p for p in site.world.posts if p.platform == "instagram" and p.id == code and not p.deleted), None)
     if post is None:
         return _unavailable()
-    blob = {"require": [["ScheduledServerJS", "handle", None, [{"__bbox": {"require": [[
-        "RelayPrefetchedStreamCache", "next", [], [f"adp_PolarisPostRootQueryRelayPreloader_{code}",
-                                                   {"__bbox": {"complete": True, "result": {"data": {
-                                                       "xdt_shortcode_media": node(site.world, post)}}}}]]]}}]]]}
-    data = json.dumps(blob, ensure_ascii=False).replace("</", "<\\/")
+    script = relay_script(f"adp_PolarisPostRootQueryRelayPreloader_{code}",
+                          {"xdt_shortcode_media": node(site.world, post)})
     account = site.world.account("instagram", post.handle)
     body = (f'<main><article role="presentation" data-shortcode="{html.escape(code)}"><header><a href="/'
             f'{html.escape(post.handle)}/">{html.escape(account.display_name if account else post.handle)}</a>'
             f'</header><img src="/pantau-mock-static/avatar.png" alt=""><h1 dir="auto">{html.escape(post.text)}</h1>'
-            f'</article></main><script type="application/json" data-content-len="{len(data)}" data-sjs>{data}</script>')
+            f'</article></main>{script}')
     return shell(f"Instagram post by {post.handle}", body)
 
 
@@ -150,7 +166,8 @@ def serve_page(site: MockSite, request: Request) -> Reply | None:
     if account is None:
         return None
     state = session_state(request, "instagram")
-    if state == "expired" or (account.status == "login_wall" and state != "valid"):
+    walled = state == "expired" or (account.status == "login_wall" and state != "valid")
+    if walled and account.extra.get("wall") != "api":  # "api": the page loads, its data request is refused
         return _login_redirect(f"/{account.handle}/")
     if account.status == "not_found":
         return Reply(body=_unavailable(), content_type=HTML)

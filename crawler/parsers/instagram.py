@@ -7,6 +7,9 @@ edge_liked_by / edge_media_preview_like {count}, edge_media_to_comment {count}, 
 accessibility_caption, is_video, video_view_count, owner {id, username}; a carousel (`GraphSidecar`) lists its
 children in edge_sidecar_to_children. The post id is the shortcode (`https://www.instagram.com/p/<shortcode>/`).
 A post page embeds its node as `shortcode_media` / `xdt_shortcode_media` in a `data-sjs` JSON script.
+A refused data request answers `{"message", "status": "fail"}` instead, with `require_login: true` (HTTP 401: no
+or a dead session) or `message: "checkpoint_required"` and a `checkpoint_url` (the account must be verified):
+`parse_timeline` returns no posts and says so in `profile` (`error`, `require_login`, `checkpoint`).
 """
 from __future__ import annotations
 
@@ -86,16 +89,26 @@ def node_to_post(node: dict[str, Any], owner_handle: str = "", owner_name: str =
     )
 
 
+def failure(data: Any) -> dict[str, Any] | None:
+    """A refused request's answer (`{"message", "status": "fail", ...}`) → {error, require_login, checkpoint};
+    None for any other answer."""
+    if not isinstance(data, dict) or data.get("status") != "fail":
+        return None
+    message = str(data.get("message") or "")
+    return {"error": message, "require_login": bool(data.get("require_login")),
+            "checkpoint": bool(data.get("checkpoint_url")) or message == "checkpoint_required"}
+
+
 def parse_timeline(data: Any) -> ParsedPage:
     """A `web_profile_info` or profile-posts GraphQL response → posts (newest first) and the end cursor."""
     try:
         user = data["data"]["user"]
         timeline = user["edge_owner_to_timeline_media"]
     except (KeyError, TypeError) as exc:
-        if isinstance(data, dict) and data.get("status") == "fail":
+        refused = failure(data)
+        if refused is not None:
             page = ParsedPage()
-            page.profile["error"] = str(data.get("message") or "")
-            page.profile["require_login"] = bool(data.get("require_login"))
+            page.profile.update(refused)
             return page
         raise ParseError(f"not an Instagram timeline response: missing {exc}") from exc
     if not isinstance(user, dict) or not isinstance(timeline, dict):

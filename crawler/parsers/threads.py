@@ -5,13 +5,21 @@ each item a `post`: {pk, code, caption: {text}, taken_at, like_count, text_post_
 repost_count, quote_count, reply_to_author: {username}}, user: {username, full_name}, image_versions2,
 video_versions, accessibility_caption}; paging in `page_info` {has_next_page, end_cursor} next to `edges`.
 The post id is the code (`https://www.threads.net/@<handle>/post/<code>`).
+
+A reply's thread lists the post it answers first, then the reply (`reply_to_author` names the parent's author): the
+reply gets `kind="reply"` and `parent` {post_id, url, author_handle, text} from the item before it (only the author
+when the parent is not in the list); a reply to oneself continues a thread and stays a post. A repost is the
+reposter's item with the original in `text_post_app_info.share_info.reposted_post`: `kind="share"`, the original's
+text, media and URL, `parent` the original, and an id built from the original's code and the reposter
+(`share_post_id`: a repost has no page of its own). A quote (`share_info.quoted_post`) is a share with its own code
+and words, the quoted post as `parent`.
 """
 from __future__ import annotations
 
 import logging
 from typing import Any, Iterator
 
-from crawler.items import Author, Engagement, Media, Parent, Post
+from crawler.items import Author, Engagement, Media, Parent, Post, share_post_id
 from crawler.parsers.common import ParsedPage, ParseError, hashtags, links, mentions
 from crawler.parsers.instagram import sjs_blobs, unix_time
 
@@ -43,8 +51,33 @@ def _media(post: dict[str, Any]) -> list[Media]:
     return found
 
 
-def post_to_post(raw: dict[str, Any]) -> Post | None:
-    """One thread item's `post` → Post (None without a code or an author)."""
+def _info(raw: dict[str, Any]) -> dict[str, Any]:
+    info = raw.get("text_post_app_info")
+    return info if isinstance(info, dict) else {}
+
+
+def _shared(info: dict[str, Any], key: str) -> dict[str, Any] | None:
+    share = info.get("share_info") if isinstance(info.get("share_info"), dict) else {}
+    found = share.get(key)
+    return found if isinstance(found, dict) else None
+
+
+def _as_parent(post: Post) -> Parent:
+    return Parent(post_id=post.post_id, url=post.url, author_handle=post.author.handle, text=post.text)
+
+
+def _repost(raw: dict[str, Any], reposter: Author, original: Post) -> Post:
+    return Post(
+        platform="threads", post_id=share_post_id(original.post_id, reposter.handle), url=original.url,
+        kind="share", author=reposter, text=original.text, hashtags=original.hashtags, mentions=original.mentions,
+        links=original.links, media=original.media, posted_at=unix_time(raw.get("taken_at")) or original.posted_at,
+        parent=_as_parent(original),
+    )
+
+
+def post_to_post(raw: dict[str, Any], previous: dict[str, Any] | None = None) -> Post | None:
+    """One thread item's `post` → Post (None without a code or an author); `previous` is the item before it in
+    the same thread (the post a reply answers)."""
     if not isinstance(raw, dict):
         return None
     code = str(raw.get("code") or "")
@@ -52,20 +85,35 @@ def post_to_post(raw: dict[str, Any]) -> Post | None:
     handle = user.get("username") or ""
     if not code or not handle:
         return None
+    author = Author("threads", handle, user.get("full_name") or handle, f"{BASE}/@{handle}")
+    info = _info(raw)
+    reposted = _shared(info, "reposted_post")
+    original = post_to_post(reposted) if reposted is not None else None
+    if original is not None:
+        return _repost(raw, author, original)
     text = str((raw.get("caption") or {}).get("text") or "") if isinstance(raw.get("caption"), dict) else ""
-    info = raw.get("text_post_app_info") if isinstance(raw.get("text_post_app_info"), dict) else {}
     post = Post(
-        platform="threads", post_id=code, url=f"{BASE}/@{handle}/post/{code}",
-        author=Author("threads", handle, user.get("full_name") or handle, f"{BASE}/@{handle}"),
+        platform="threads", post_id=code, url=f"{BASE}/@{handle}/post/{code}", author=author,
         text=text, hashtags=hashtags(text), mentions=mentions(text), links=links(text), media=_media(raw),
         posted_at=unix_time(raw.get("taken_at")),
         engagement=Engagement(likes=_int(raw.get("like_count")), replies=_int(info.get("direct_reply_count")),
                               shares=_int(info.get("repost_count")), quotes=_int(info.get("quote_count"))),
     )
     reply_to = info.get("reply_to_author") if isinstance(info.get("reply_to_author"), dict) else None
-    if reply_to and reply_to.get("username") and reply_to["username"].lower() != handle.lower():
+    parent_handle = str((reply_to or {}).get("username") or "")
+    quoted = _shared(info, "quoted_post")
+    if parent_handle and parent_handle.lower() != handle.lower():
         post.kind = "reply"
-        post.parent = Parent(author_handle=reply_to["username"])
+        answered = post_to_post(previous) if previous is not None else None
+        if answered is not None and answered.author.handle.lower() == parent_handle.lower():
+            post.parent = _as_parent(answered)
+        else:
+            post.parent = Parent(author_handle=parent_handle)
+    elif quoted is not None:
+        inner = post_to_post(quoted)
+        if inner is not None:
+            post.kind = "share"
+            post.parent = _as_parent(inner)
     return post
 
 
@@ -88,8 +136,11 @@ def parse_data(data: Any) -> ParsedPage:
     for key, inner, parent in _walk(data):
         if key == "thread_items" and isinstance(inner, list):
             found_items = True
+            previous = None
             for item in inner:
-                post = post_to_post((item or {}).get("post") if isinstance(item, dict) else None)
+                raw = item.get("post") if isinstance(item, dict) else None
+                post = post_to_post(raw, previous)
+                previous = raw if isinstance(raw, dict) else None
                 if post is None:
                     page.skipped.append("thread item without code or user")
                 elif post.post_id not in seen:

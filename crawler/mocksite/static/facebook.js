@@ -1,8 +1,31 @@
 // Fixture Facebook profile: the first posts come in the page's markup; scrolling to the end fetches the next ones.
+// A cut message ("… Lihat selengkapnya") opens on a click with the full text the page's Relay data holds (story
+// nodes {post_id, message: {text}}: the data-sjs blob for the first posts, the GraphQL answers for the next ones).
 (function () {
   "use strict";
-  var root = document.getElementById("fb-root"), cursor = root.dataset.cursor, loading = false, done = false;
-  var feed = root.querySelector('[role="feed"]');
+  var root = document.getElementById("fb-root"), cursor = root.dataset.cursor, loading = false;
+  var feed = root.querySelector('[role="feed"]'), done = !feed.querySelector('[role="progressbar"]');
+  var full = {};
+  function remember(o) {
+    if (!o || typeof o !== "object") { return; }
+    if (o.post_id && o.message && typeof o.message.text === "string") { full[o.post_id] = o.message.text; }
+    for (var k in o) { if (Object.prototype.hasOwnProperty.call(o, k)) { remember(o[k]); } }
+  }
+  document.querySelectorAll("script[data-sjs]").forEach(function (s) {
+    try { remember(JSON.parse(s.textContent)); } catch (e) { /* not ours */ }
+  });
+  document.addEventListener("click", function (ev) {
+    var button = ev.target.closest ? ev.target.closest('[role="button"]') : null;
+    if (!button || !/^(Lihat selengkapnya|See more)$/.test(button.textContent.trim())) { return; }
+    var box = button.closest("[data-story-id]"), text = box ? full[box.dataset.storyId] : null;
+    if (text == null) { return; }
+    var shown = box.querySelector('[dir="auto"]');
+    shown.textContent = "";
+    text.split("\n").forEach(function (line, i) {
+      if (i) { shown.appendChild(document.createElement("br")); }
+      shown.appendChild(document.createTextNode(line));
+    });
+  });
   function more() {
     if (loading || done) { return; }
     loading = true;
@@ -14,6 +37,7 @@
         var units = d && d.data && d.data.node ? d.data.node.timeline_feed_units : null;
         var bar = feed.querySelector('[role="progressbar"]');
         if (!units) { done = true; loading = false; return; }
+        remember(units.edges);
         if (bar) { bar.remove(); }
         feed.insertAdjacentHTML("beforeend", units.markup);
         if (units.page_info.has_next_page) {
