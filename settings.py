@@ -175,6 +175,11 @@ RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry, doubled each time
 RETRY_BACKOFF_MAX = 120.0
 # Never fetch internal addresses (only the explicit --base-url host is exempt).
 HOSTGUARD_ENABLED = True
+# Also refuse public-looking names that resolve to internal addresses (10.x, 127.x, 169.254.x, ::1 ...): the
+# middleware checks the DNS answer (reason on the target's line) and the resolver below makes the connections with
+# that same answer (one lookup per host, cached per DNSCACHE_SIZE), so a rebinding DNS server cannot slip past.
+HOSTGUARD_CHECK_DNS = True
+TWISTED_DNS_RESOLVER = "crawler.crawling.safedns.PublicOnlyResolver"
 DOWNLOADER_MIDDLEWARES = {
     "crawler.crawling.hostguard.HostGuardMiddleware": 50,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,

@@ -1,13 +1,31 @@
-"""`pantau crawl`: crawl one target now (operators checking a new account), or every registered target that is due."""
+"""`pantau crawl`: crawl one target now (operators checking a new account), or every registered target that is due.
+
+Each target's outcome is printed on its own line; the exit status (EXIT_* below, documented in the command's help
+and the README) sums the run up for cron, systemd and `pantau serve`.
+"""
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from typing import Any
 from urllib.parse import urlsplit
 
 import click
 
 logger = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_FAILED = 1  # bad input, registry unreadable, every target failed, posts left in the spool
+EXIT_USAGE = 2  # click's own usage errors
+EXIT_PARTIAL = 3  # some targets crawled, one or more failed
+
+
+class CrawlExit(click.ClickException):
+    """A crawl that ran but did not fully succeed: one line on stderr, a documented exit status."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 def _parse_sets(values: tuple[str, ...]) -> dict[str, Any]:
@@ -63,6 +81,16 @@ def crawl(platform: str | None, target: str | None, base_url: str | None, output
         pantau crawl --platform mastodon --target budi@mastodon.social
         pantau crawl --target https://bsky.app/profile/budi.bsky.social --no-index
         pantau crawl                      # every registered target that is due
+
+    Each target's outcome is printed on its own line; the exit status sums the run up:
+
+    \b
+        0  every target crawled (ok, or empty: nothing new) and every post stored
+        1  failed: bad input, registry unreadable, every target failed (so also a failed --target),
+           or posts left in the spool because Elasticsearch was unavailable (`pantau es replay`)
+        2  usage error (unknown option, bad value)
+        3  partly failed: some targets crawled, one or more failed (not_found, blocked, login_wall,
+           session_expired, rate_limited, malformed, error); 1 wins when both apply
     """
     from crawler.crawling.base import TargetSpec
     from crawler.crawling.catalog import SPIDERS, UnknownPlatformError, platform_of_url, spider_class
@@ -106,15 +134,33 @@ def crawl(platform: str | None, target: str | None, base_url: str | None, output
     except UnknownPlatformError as exc:
         raise click.ClickException(str(exc)) from exc
     _echo_summary(summaries)
+    code, message = crawl_outcome(summaries)
+    if code != EXIT_OK:
+        raise CrawlExit(message, code)
+
+
+def crawl_outcome(summaries: list[Any]) -> tuple[int, str]:
+    """The exit status of a crawl run and its one-line reason ("" when everything went well)."""
+    results = [(summary.platform, result) for summary in summaries for result in summary.targets]
+    failed = [(platform, result) for platform, result in results if result.failed]
     spooled = _spooled(summaries)
-    if target is not None:
-        result = summaries[0].targets[0] if summaries[0].targets else None
-        if result is not None and result.failed:
-            raise click.ClickException(f"{platform} {result.target}: {result.status}"
-                                       + (f" ({result.reason})" if result.reason else "")
-                                       + (f"; {spooled}" if spooled else ""))
+    parts: list[str] = []
+    if len(results) == 1 and failed:
+        platform, result = failed[0]
+        reason = f" ({result.reason})" if result.reason else ""
+        parts.append(f"{platform} {result.target}: {result.status}{reason}")
+    elif failed:
+        counts = Counter(result.status for _, result in failed)
+        by_status = ", ".join(f"{status} {count}" for status, count in sorted(counts.items()))
+        parts.append(f"{len(failed)} dari {len(results)} target gagal "
+                     f"({len(failed)} of {len(results)} targets failed): {by_status}")
     if spooled:
-        raise click.ClickException(spooled)
+        parts.append(spooled)
+    if spooled or (failed and len(failed) == len(results)):
+        return EXIT_FAILED, "; ".join(parts)
+    if failed:
+        return EXIT_PARTIAL, "; ".join(parts)
+    return EXIT_OK, ""
 
 
 def _spooled(summaries: list[Any]) -> str:

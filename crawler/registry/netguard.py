@@ -2,7 +2,8 @@
 
 `host_problem(host)` is a syntactic check without network (IP literals in every spelling, loopback, private and
 reserved names, single-label hosts). `resolved_problem(host)` additionally resolves the name and refuses it when any
-address is not globally routable (for the crawl side, against DNS names that point inwards).
+address is not globally routable; `addresses_problem(host, addresses)` is that check on addresses already resolved
+(the crawl's DNS resolver, `crawler.crawling.safedns`, uses it on every name a crawl connects to).
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import ipaddress
 import logging
 import re
 import socket
+from collections.abc import Iterable
 
 logger = logging.getLogger(__name__)
 
@@ -51,11 +53,38 @@ def host_problem(host: str) -> str | None:
     return None
 
 
+NAT64_PREFIX = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address carries (mapped ::ffff:a.b.c.d, 6to4 2002::/16, NAT64 64:ff9b::/96)."""
+    if ip.ipv4_mapped:
+        return ip.ipv4_mapped
+    if ip.sixtofour:
+        return ip.sixtofour
+    if ip in NAT64_PREFIX:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
 def address_is_public(address: str) -> bool:
+    """Whether an address (IPv4 or IPv6, with or without %scope) is globally routable unicast."""
     ip = ipaddress.ip_address(address.split("%")[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = _embedded_ipv4(ip)
+        if embedded is not None:
+            ip = embedded
     return ip.is_global and not ip.is_multicast
+
+
+def addresses_problem(host: str, addresses: Iterable[str]) -> str | None:
+    """Why `host` may not be fetched given the addresses it resolved to (Indonesian), or None when all are public."""
+    found = False
+    for address in addresses:
+        found = True
+        if not address_is_public(address):
+            return f"host {host!r} menunjuk ke alamat non-publik {address}"
+    return None if found else f"host {host!r} tidak punya alamat"
 
 
 def resolved_problem(host: str) -> str | None:
@@ -65,10 +94,6 @@ def resolved_problem(host: str) -> str | None:
         return problem
     try:
         infos = socket.getaddrinfo(host, 443, proto=socket.IPPROTO_TCP)
-    except OSError as exc:
+    except (OSError, UnicodeError) as exc:
         return f"host {host!r} tidak dapat di-resolve ({exc.__class__.__name__})"
-    for info in infos:
-        address = str(info[4][0])
-        if not address_is_public(address):
-            return f"host {host!r} menunjuk ke alamat non-publik {address}"
-    return None
+    return addresses_problem(host, (str(info[4][0]) for info in infos))
