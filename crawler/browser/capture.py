@@ -5,6 +5,7 @@ patterns has its body read and parsed as JSON. Spiders then `await capture.wait_
 `capture.take()` (new captures since the last take). Bodies are kept verbatim for the evidence store.
 `request`/`requestfailed` events are counted too: `in_flight` says whether the page has asked for a matching
 response that has not come yet (a slow answer is then waited for, not taken for the end of the feed).
+`detach()` stops listening (a page reused for the next target gets a capture of its own).
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ class Captured:
     data: Any  # parsed JSON (None when the body is not JSON)
     name: str = ""  # which pattern matched (e.g. "UserTweets"); "html" for a snapshot of the page itself
     content_type: str = "application/json"
+    stored: Any = None  # the body's StoredEvidence once kept (every post from this response shares it)
 
 
 @dataclass
@@ -37,6 +39,7 @@ class NetworkCapture:
     _event: asyncio.Event | None = None
     requested: int = 0  # matching requests the page sent
     answered: int = 0  # ... that got a response or failed
+    _page: Any = None
 
     @classmethod
     def of(cls, **patterns: str) -> NetworkCapture:
@@ -44,10 +47,22 @@ class NetworkCapture:
 
     def attach(self, page: Any) -> NetworkCapture:
         self._event = asyncio.Event()
+        self._page = page
         page.on("request", self._on_request)
         page.on("requestfailed", self._on_request_failed)
         page.on("response", self._on_response)
         return self
+
+    def detach(self) -> None:
+        """Stop listening to the page (idempotent); bodies still being read are dropped."""
+        page, self._page = self._page, None
+        if page is None:
+            return
+        page.remove_listener("request", self._on_request)
+        page.remove_listener("requestfailed", self._on_request_failed)
+        page.remove_listener("response", self._on_response)
+        for task in list(self._pending):
+            task.cancel()
 
     @property
     def untaken(self) -> int:

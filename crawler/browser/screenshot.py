@@ -1,7 +1,10 @@
 """Screenshots kept as evidence: a full-page PNG of a post's permalink page, else the post's element on the page.
 
 Taken at capture time in a page the spider opens itself in the same browser context (same session), which is not
-routed by scrapy-playwright, so images and fonts load for the picture. Stored content-addressed by SHA-256.
+routed by scrapy-playwright, so images and fonts load for the picture. The picture is taken once the post is shown
+and what it is drawn with has arrived (its eager images decoded or failed, its fonts loaded), not after the page's
+network goes quiet: platforms keep long-polling connections open, so "network idle" meant waiting out the whole
+timeout on every flagged post. Stored content-addressed by SHA-256.
 """
 from __future__ import annotations
 
@@ -11,6 +14,10 @@ from typing import Any
 from crawler.crawling.evidence import EvidenceStore, StoredEvidence
 
 logger = logging.getLogger(__name__)
+
+# every image the page loads eagerly has arrived (or failed), and the fonts are loaded
+DRAWN = ("() => Array.from(document.images).every(i => i.loading === 'lazy' || i.complete)"
+         " && document.fonts.status === 'loaded'")
 
 
 async def permalink_screenshot(context: Any, url: str, store: EvidenceStore, *, wait_selector: str = "",
@@ -25,9 +32,9 @@ async def permalink_screenshot(context: Any, url: str, store: EvidenceStore, *, 
             except Exception as exc:  # the post may be gone: the picture shows what is there
                 logger.debug("screenshot: %s not shown on %s: %s", wait_selector, url, exc)
         try:
-            await page.wait_for_load_state("networkidle", timeout=timeout_ms // 3)
-        except Exception:  # long-polling pages never go idle: take the picture anyway
-            pass
+            await page.wait_for_function(DRAWN, timeout=timeout_ms // 3)
+        except Exception:  # an image that never ends loading: take the picture anyway
+            logger.debug("screenshot: %s not fully drawn within %d ms", url, timeout_ms // 3)
         png = await page.screenshot(full_page=True, type="png")
         return store.put_screenshot(png), await page.content()
     except Exception as exc:

@@ -1,12 +1,16 @@
 """BrowserSpider: the PantauSpider for pages built by JavaScript (X, TikTok, Instagram, Facebook, Threads).
 
-Only these spiders route requests through scrapy-playwright (DOWNLOAD_HANDLERS in `update_settings`, per spider);
-their requests opt in with `meta["playwright"]`. One browser context per platform (and session) is reused for every
-page; images/fonts/media are aborted. A page is opened per target, the JSON its own JavaScript fetches is read from
-the network (`NetworkCapture`), and the page is scrolled until the last seen post, the depth limit or the end.
-Every page is closed in the callback's `finally` and in the errback. Where a page carries its first posts in its
-own HTML (`embedded_feed`: Threads' JSON blobs) the first batch is a snapshot of the page; where no JSON is read at
-all (`dom_item_selector`: Facebook's markup fallback) every batch is a snapshot taken after the DOM grew.
+Only these spiders route requests through scrapy-playwright (DOWNLOAD_HANDLERS in `update_settings`, per spider,
+one shared `BrowserDownloadHandler`: one Playwright driver); their requests opt in with `meta["playwright"]`. One
+browser context per platform (and session) is reused for every page; images/fonts/media are aborted.
+
+Pages are lanes (`PageLanes`): PLAYWRIGHT_MAX_PAGES_PER_CONTEXT pages each visit one target after another, so a
+crawl of hundreds of profiles opens a few pages, not one per profile; every page is closed by its lane's last
+target or when its visit fails (callback and errback). The JSON a page's own JavaScript fetches is read from the
+network (`NetworkCapture`), and the page is scrolled until the last seen post, the depth limit or the end the data
+gives. Where a page carries its first posts in its own HTML (`embedded_feed`: Threads' JSON blobs) the first batch
+is a snapshot of the page; where no JSON is read at all (`dom_item_selector`: Facebook's markup fallback) every
+batch is a snapshot taken after the DOM grew.
 
 Evidence: the JSON a post came from is stored raw; a post the matcher flags (the same `Matcher` the pipeline runs,
 on the post's text, at capture time) also gets a full-page PNG of its permalink page, opened in the same context
@@ -14,13 +18,14 @@ on the post's text, at capture time) also gets a full-page PNG of its permalink 
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, ClassVar
 
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Request, Response
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
@@ -30,17 +35,20 @@ from crawler.browser.backoff import PlatformBackoff
 from crawler.browser.capture import Captured, NetworkCapture
 from crawler.browser.config import BrowserConfig, BrowserConfigError, BrowserNotFoundError
 from crawler.browser.detect import PageVerdict, classify, target_status
+from crawler.browser.handler import quiet_debug_hooks
+from crawler.browser.lanes import PageLanes
 from crawler.browser.screenshot import element_screenshot, permalink_screenshot
+from crawler.browser.scrolling import ScrollingMixin
 from crawler.crawling.base import PantauSpider, TargetRun
 from crawler.items import Evidence, Post
 from crawler.parsers.common import ParsedPage, ParseError
 
 logger = logging.getLogger(__name__)
 
-HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+HANDLER = "crawler.browser.handler.BrowserDownloadHandler"
 
 
-class BrowserSpider(PantauSpider):
+class BrowserSpider(ScrollingMixin, PantauSpider):
     #: name → URL regex of the JSON responses to read
     capture_patterns: ClassVar[dict[str, str]] = {}
     #: CSS selector that shows a post on its permalink page (screenshots wait for it)
@@ -57,6 +65,8 @@ class BrowserSpider(PantauSpider):
         settings.set("DOWNLOAD_HANDLERS", {"http": HANDLER, "https": HANDLER}, priority="spider")
         settings.set("PLAYWRIGHT_BROWSER_TYPE", "chromium", priority="spider")
         settings.set("PLAYWRIGHT_ABORT_REQUEST", "crawler.browser.blocking.abort_request", priority="spider")
+        settings.set("PLAYWRIGHT_PROCESS_REQUEST_HEADERS", "crawler.browser.handler.request_headers",
+                     priority="spider")
         try:
             config = BrowserConfig.from_settings(settings)
         except (BrowserNotFoundError, BrowserConfigError) as exc:
@@ -74,8 +84,12 @@ class BrowserSpider(PantauSpider):
         self.config: BrowserConfig | None = None
         if not self.browser_error:
             self.config = BrowserConfig.from_settings(crawler.settings)
+        quiet_debug_hooks(crawler.settings)
         self.backoff = PlatformBackoff(Path(crawler.settings.get("PANTAU_HOME") or "var") / "browser-backoff.json")
         self._matcher: Any = None
+        self.lanes = PageLanes(self.config.max_pages_per_context if self.config else 1, self.start_target,
+                               lambda run, reason: self.report_target_status("error", reason, run))
+        crawler.signals.connect(self._restart_lanes, signal=signals.spider_idle)
 
     # -- requests ------------------------------------------------------------------------------------------------
     def session_file(self) -> Path | None:
@@ -107,8 +121,20 @@ class BrowserSpider(PantauSpider):
             for run in self.runs.values():
                 self.report_target_status("rate_limited", f"platform dijeda (backoff) sampai {when}", run)
             return
-        async for request in super().start():
+        if not self.runs:
+            logger.warning("%s: no target to crawl", self.platform)
+        self.lanes.queue(self.runs.values())
+        for request in self.lanes.first_requests():
             yield request
+
+    def _restart_lanes(self, spider: Any) -> None:
+        if spider is not self:
+            return
+        requests = self.lanes.restart()
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        if requests:
+            raise DontCloseSpider
 
     def request(self, url: str, callback: Any, run: TargetRun, *, meta: dict[str, Any] | None = None,
                 **kwargs: Any) -> Request:
@@ -119,16 +145,30 @@ class BrowserSpider(PantauSpider):
     async def _init_page(self, page: Any, request: Request) -> None:
         request.meta["pantau_capture"] = NetworkCapture.of(**self.capture_patterns).attach(page)
 
-    async def on_page_error(self, failure: Failure) -> None:
-        """Errback: close the page (if one was opened) and report the target."""
-        page = failure.request.meta.get("playwright_page")  # type: ignore[attr-defined]
-        if page is not None:
-            await page.close()
+    async def on_page_error(self, failure: Failure) -> list[Request]:
+        """Errback: report the target, close the page (if one was opened); the lane goes on in a new page."""
+        meta = failure.request.meta  # type: ignore[attr-defined]
+        capture = meta.get("pantau_capture")
+        if capture is not None:
+            capture.detach()
         self.on_error(failure)
+        page = meta.get("playwright_page")
+        if page is not None:
+            return await self.lanes.hand_over(page, reusable=False)
+        return self.lanes.next_requests(None)
 
     # -- page reading ----------------------------------------------------------------------------------------------
     async def verdict(self, page: Any, response: Response) -> PageVerdict:
-        return classify(self.platform, page.url, await page.content(), response.status)
+        """What the page is (posts, login wall, ...), from its HTML as it is now (after a redirect its scripts
+        made, from the page it led to)."""
+        try:
+            html = await page.content()
+        except Exception as exc:  # playwright's Error "... the page is navigating ...": read where it lands
+            if "navigating" not in str(exc):
+                raise
+            await page.wait_for_load_state("domcontentloaded")
+            html = await page.content()
+        return classify(self.platform, page.url, html, response.status)
 
     def report_verdict(self, verdict: PageVerdict, run: TargetRun) -> None:
         status, reason = target_status(verdict, has_session=self.session_file() is not None)
@@ -144,11 +184,6 @@ class BrowserSpider(PantauSpider):
     def keep(self, post: Post, run: TargetRun) -> bool:
         """Whether a post on the target's page belongs to the target (not a suggested or quoted account)."""
         return post.author.handle.lower() == run.key.lower().lstrip("@")
-
-    async def scroll(self, page: Any) -> None:
-        # to the bottom, and a scroll event even when the page is too short to move (lazy loaders listen to it)
-        await page.evaluate("window.scrollTo(0, document.body.scrollHeight);"
-                            "window.dispatchEvent(new Event('scroll'))")
 
     async def read_feed(self, page: Any, capture: NetworkCapture, run: TargetRun) -> list[tuple[Post, Captured]]:
         """Read captured pages, scrolling for more until the last seen post, the depth limit or the end the data
@@ -226,72 +261,6 @@ class BrowserSpider(PantauSpider):
             return [await self.snapshot(page)] if await self._scroll_for_dom(page, capture, timeout) else []
         return capture.take() if await self._scroll_for_more(page, capture, timeout) else []
 
-    def _more_budget(self) -> tuple[float, float, int]:
-        """(pause between scrolls, wall-clock budget, minimum scrolls) for a page the feed says exists."""
-        assert self.config is not None
-        pause = max(0.1, self.config.scroll_pause_ms / 1000)
-        budget = max(2.0, self.config.navigation_timeout_ms / 1000)
-        return pause, budget, max(1, int(budget / pause))
-
-    async def _await_in_flight(self, capture: NetworkCapture, arrived: Any) -> bool:
-        """While the page's request for the next page is on its way, wait for it (up to the navigation timeout)
-        instead of guessing the feed ended; `arrived()` says whether it has shown up."""
-        assert self.config is not None
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.config.navigation_timeout_ms / 1000
-        while capture.in_flight and loop.time() < deadline:
-            await capture.wait_for(1, timeout=min(0.5, max(0.05, deadline - loop.time())))
-            if await arrived():
-                return True
-        return await arrived()
-
-    async def _scroll_for_dom(self, page: Any, capture: NetworkCapture, timeout: float) -> bool:
-        """Scroll until more `dom_item_selector` elements are shown; while the page's request for them is pending,
-        wait for it. False when none came within the scroll budget."""
-        pause, budget, tries = self._more_budget()
-        capture.take()  # the JSON behind the DOM is not read here: only new answers count below
-        shown = await page.locator(self.dom_item_selector).count()
-        script = "([s, n]) => document.querySelectorAll(s).length > n"
-        args = [self.dom_item_selector, shown]
-
-        async def grew() -> bool:
-            return bool(await page.evaluate(script, args))
-
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + budget
-        attempt = 0
-        while attempt < tries or loop.time() < deadline:
-            attempt += 1
-            await self.scroll(page)
-            try:
-                await page.wait_for_function(script, arg=args, timeout=pause * 1000)
-                return True
-            except Exception:  # playwright's TimeoutError: not yet
-                pass
-            if capture.in_flight and await self._await_in_flight(capture, grew):
-                return True
-        return False
-
-    async def _scroll_for_more(self, page: Any, capture: NetworkCapture, timeout: float) -> bool:
-        """Scroll until the page fetches its next page; scroll again while it has not asked for it (it may have
-        been busy rendering the previous one when the first scroll came); once it has asked, wait for the answer."""
-        pause, budget, tries = self._more_budget()
-
-        async def came() -> bool:
-            return capture.untaken > 0
-
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + budget
-        attempt = 0
-        while attempt < tries or loop.time() < deadline:
-            attempt += 1
-            await self.scroll(page)
-            if await capture.wait_for(1, timeout=pause):
-                return True
-            if capture.in_flight and await self._await_in_flight(capture, came):
-                return True
-        return False
-
     # -- evidence ------------------------------------------------------------------------------------------------
     def matcher(self) -> Any:
         if self._matcher is None:
@@ -316,7 +285,9 @@ class BrowserSpider(PantauSpider):
     async def keep_evidence(self, page: Any, post: Post, captured: Captured, response: Response,
                             run: TargetRun) -> Post:
         post = self.finish_post(post, response, run)
-        stored = self.evidence_store.put_raw(captured.body)
+        if captured.stored is None:  # hashed and written once per response, not once per post
+            captured.stored = self.evidence_store.put_raw(captured.body)
+        stored = captured.stored
         post.raw = Evidence(sha256=stored.sha256, path=stored.path, content_type=captured.content_type,
                             size=stored.size)
         if self.config is None or not self.config.screenshot_flagged or not self.is_flagged(post):
@@ -343,27 +314,49 @@ class BrowserSpider(PantauSpider):
         capture: NetworkCapture = response.meta["pantau_capture"]
         run = self.run_for(response)
         posts: list[Post] = []
+        following: list[Request] = []
+        done = False
         try:
-            verdict = await self.verdict(page, response)
-            if not verdict.ok:
-                self.report_verdict(verdict, run)
-                return
-            found = await self.read_feed(page, capture, run)
-            if not found and not run.status:
-                verdict = await self.verdict(page, response)
-                if not verdict.ok:
-                    self.report_verdict(verdict, run)
-            for post, captured in found:
-                posts.append(await self.keep_evidence(page, post, captured, response, run))
-            if not run.status and not found and self.session_file() is None and not run.state.seen_ids:
-                self.report_target_status("empty", "tanpa sesi: hanya konten publik yang terlihat", run)
+            posts = await self._read_target(page, capture, response, run)
+            done = True
+        except Exception as exc:  # a page that broke mid-read fails its target, not the lane
+            logger.exception("%s %s: reading %s failed", self.platform, run.key, page.url)
+            self.crawler.stats.inc_value("pantau/browser/page_failures")
+            if not run.status:
+                self.report_target_status("error", f"halaman gagal dibaca: {type(exc).__name__}", run)
         finally:
-            await page.close()
+            capture.detach()
+            following = await self.lanes.hand_over(page, reusable=done)
+            self.crawler.stats.set_value("pantau/browser/pages_reused", self.lanes.reused)
+        for request in following:  # the lane's next target loads while these posts go through the pipelines
+            yield request
         for post in posts:
             yield post
 
+    async def _read_target(self, page: Any, capture: NetworkCapture, response: Response,
+                           run: TargetRun) -> list[Post]:
+        # the download ended when the document arrived (`commit`, see start_target): wait until it is parsed
+        await page.wait_for_load_state("domcontentloaded")
+        verdict = await self.verdict(page, response)
+        if not verdict.ok:
+            self.report_verdict(verdict, run)
+            return []
+        found = await self.read_feed(page, capture, run)
+        if not found and not run.status:
+            verdict = await self.verdict(page, response)  # a wall its scripts drew after loading
+            if not verdict.ok:
+                self.report_verdict(verdict, run)
+        posts = [await self.keep_evidence(page, post, captured, response, run) for post, captured in found]
+        if not run.status and not found and self.session_file() is None and not run.state.seen_ids:
+            self.report_target_status("empty", "tanpa sesi: hanya konten publik yang terlihat", run)
+        return posts
+
     def start_target(self, run: TargetRun) -> Iterable[Request]:
-        yield self.page_request(self.profile_url(run), run, self.parse_profile)
+        # The download (Scrapy's slot: DOWNLOAD_DELAY, one navigation at a time per domain) ends when the profile's
+        # document has arrived; its scripts, data requests and scrolling run in the callback, alongside the other
+        # lanes, instead of holding the slot until the page's `load` event.
+        yield self.page_request(self.profile_url(run), run, self.parse_profile,
+                                playwright_page_goto_kwargs={"wait_until": "commit"})
 
     def profile_url(self, run: TargetRun) -> str:
         raise NotImplementedError
