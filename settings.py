@@ -280,7 +280,7 @@ FACEBOOK_BASE_URL = _env("FACEBOOK_BASE_URL")
 THREADS_BASE_URL = _env("THREADS_BASE_URL")
 # env: PLAYWRIGHT_MAX_CONTEXTS — browser contexts open at once (one per platform and session is reused)
 PLAYWRIGHT_MAX_CONTEXTS = _env_int("PLAYWRIGHT_MAX_CONTEXTS", 2)
-# env: PLAYWRIGHT_MAX_PAGES_PER_CONTEXT — pages open at once per context
+# env: PLAYWRIGHT_MAX_PAGES_PER_CONTEXT — pages open at once per context, each visiting targets one after another
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = _env_int("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT", 4)
 # env: BROWSER_HEADLESS — false: show the browser window (debugging)
 BROWSER_HEADLESS = _env_bool("BROWSER_HEADLESS", True)
