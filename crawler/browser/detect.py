@@ -4,6 +4,10 @@
 markers (the platforms' own wording, English and Indonesian) and returns a `PageVerdict`. `target_status()` turns
 a verdict into the target status the crawl reports, knowing whether an operator's session was in use: a login wall
 with a session means the session expired, not that the account has no posts.
+
+Facebook's "content isn't available" wording also appears inside a post (`role="article"`) that shares a removed
+post, on an otherwise normal profile: that rule counts only when the wording is the page's own content, outside
+every article.
 """
 from __future__ import annotations
 
@@ -12,7 +16,14 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+import lxml.html
+from lxml import etree
+
 logger = logging.getLogger(__name__)
+
+ARTICLE_XPATH = '//*[@role="article"]'
+# (platform, verdict) whose markers count only outside the page's posts (`role="article"` elements)
+_OUTSIDE_ARTICLES: set[tuple[str, str]] = {("facebook", "unavailable")}
 
 VERDICTS = ("ok", "login_wall", "checkpoint", "captcha", "rate_limited", "unavailable", "private")
 
@@ -104,10 +115,27 @@ def classify(platform: str, url: str, html: str = "", status: int | None = 200) 
             return PageVerdict(verdict, f"url {pattern.pattern}")
     for verdict, marker in _TEXT_RULES.get(platform, []):
         if marker in html:
+            if (platform, verdict) in _OUTSIDE_ARTICLES and not _outside_articles(html, marker):
+                continue
             return PageVerdict(verdict, marker)
     if status in (404, 410):
         return PageVerdict("unavailable", f"HTTP {status}")
     return PageVerdict("ok")
+
+
+def _outside_articles(html: str, marker: str) -> bool:
+    """Whether `marker` is in the page's text outside every `role="article"` element (a post, a shared post)."""
+    if 'role="article"' not in html and "role='article'" not in html:
+        return True
+    try:
+        root = lxml.html.fromstring(html)
+    except (etree.ParserError, ValueError) as exc:
+        logger.debug("detect: unparsable page (%s); marker %r counts", exc, marker)
+        return True
+    for article in root.xpath(ARTICLE_XPATH):
+        if article.getparent() is not None:
+            article.drop_tree()
+    return marker in root.text_content()
 
 
 def _path_and_query(url: str) -> str:

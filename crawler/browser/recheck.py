@@ -1,9 +1,11 @@
 """Re-check flagged posts: visit each again in the browser and record what happened to it.
 
 Flagged, not yet deleted posts are read from the posts alias; each post's permalink is opened (same launch options,
-the platform's session when there is one). Gone → `deleted_at`; changed text → a new entry in `edits` (the text as
+the platform's session when there is one; requests to internal hosts other than the `base_url` override are
+aborted, `crawler.browser.blocking.guard`). Gone → `deleted_at`; changed text → a new entry in `edits` (the text as
 it now reads; `text` keeps what was flagged). Nothing else is touched: the evidence (raw response, screenshot) of a
-deleted post stays. Writes are partial-document updates (no scripts: the server may have no painless).
+deleted post stays. A text the permalink shows cut (Facebook's "Lihat selengkapnya") is not compared: it would
+read as an edit. Writes are partial-document updates (no scripts: the server may have no painless).
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from crawler.browser.blocking import guard, netloc_of
 from crawler.browser.capture import NetworkCapture
 from crawler.browser.config import BrowserConfig
 from crawler.browser.detect import classify
@@ -61,6 +64,20 @@ def flagged_posts(client: Any, posts_alias: str, *, platform: str | None = None,
     return list(result["hits"]["hits"])
 
 
+def read_page_post(platform: str, html: str, post_id: str) -> tuple[str, str, str] | None:
+    """("present", reason, current text) of `post_id` on a permalink page whose HTML carries it, else None. A text
+    the page shows cut ("… Lihat selengkapnya": the parser's `profile["truncated"]`) is not the post's text: it is
+    returned empty (no edit is recorded from it), with the reason."""
+    parsed = PAGE_READERS[platform](html)
+    post = next((p for p in parsed.posts if p.post_id == post_id), None)
+    if post is None:
+        return None
+    if post_id in (parsed.profile.get("truncated") or []):
+        logger.warning("recheck %s %s: text shown cut (Lihat selengkapnya), not compared", platform, post_id)
+        return "present", "teks terpotong (Lihat selengkapnya): tidak dibandingkan", ""
+    return "present", "", post.text
+
+
 async def _inspect(context: Any, source: dict[str, Any], base_url: str | None, timeout_ms: int) -> tuple[str, str, str]:
     """(status, reason, current text) of one post."""
     platform = source.get("platform", "")
@@ -90,9 +107,9 @@ async def _inspect(context: Any, source: dict[str, Any], base_url: str | None, t
                 return "present", "", parsed.posts[0].text
         verdict = classify(platform, page.url, html, status)
         if verdict.ok and platform in PAGE_READERS:
-            post = next((p for p in PAGE_READERS[platform](html).posts if p.post_id == post_id), None)
-            if post is not None:
-                return "present", "", post.text
+            read = read_page_post(platform, html, post_id)
+            if read is not None:
+                return read
         if verdict.verdict == "unavailable":
             return "deleted", verdict.evidence, ""
         if not verdict.ok:
@@ -127,6 +144,7 @@ async def recheck_async(client: Any, posts_alias: str, config: BrowserConfig, *,
                     contexts[name] = await browser.new_context(
                         locale="id-ID", timezone_id="Asia/Jakarta",
                         **({"storage_state": str(session)} if session else {}))
+                    await guard(contexts[name], exempt=[netloc_of(base_url)] if base_url else [])
                 status, reason, text = await _inspect(contexts[name], source, base_url, config.navigation_timeout_ms)
                 if status == "present" and text and text.strip() != (source.get("text") or "").strip():
                     edits = list(source.get("edits") or [])

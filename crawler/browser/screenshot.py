@@ -1,7 +1,8 @@
 """Screenshots kept as evidence: a full-page PNG of a post's permalink page, else the post's element on the page.
 
 Taken at capture time in a page the spider opens itself in the same browser context (same session), which is not
-routed by scrapy-playwright, so images and fonts load for the picture. The picture is taken once the post is shown
+routed by scrapy-playwright, so images and fonts load for the picture; its requests to internal hosts are aborted
+(`crawler.browser.blocking.guard`) as on the crawl's own pages. The picture is taken once the post is shown
 and what it is drawn with has arrived (its eager images decoded or failed, its fonts loaded), not after the page's
 network goes quiet: platforms keep long-polling connections open, so "network idle" meant waiting out the whole
 timeout on every flagged post. Stored content-addressed by SHA-256.
@@ -11,6 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from crawler.browser.blocking import guard
 from crawler.crawling.evidence import EvidenceStore, StoredEvidence
 
 logger = logging.getLogger(__name__)
@@ -25,6 +27,7 @@ async def permalink_screenshot(context: Any, url: str, store: EvidenceStore, *, 
     """(stored PNG or None, the page's HTML) of `url` opened in `context`; the page is always closed."""
     page = await context.new_page()
     try:
+        await guard(page)
         await page.goto(url, wait_until="load", timeout=timeout_ms)
         if wait_selector:
             try:

@@ -85,6 +85,7 @@ class BrowserSpider(ScrollingMixin, PantauSpider):
         if not self.browser_error:
             self.config = BrowserConfig.from_settings(crawler.settings)
         quiet_debug_hooks(crawler.settings)
+        blocking.configure_hosts(enabled=crawler.settings.getbool("HOSTGUARD_ENABLED", True), base_url=self.base_url)
         self.backoff = PlatformBackoff(Path(crawler.settings.get("PANTAU_HOME") or "var") / "browser-backoff.json")
         self._matcher: Any = None
         self.lanes = PageLanes(self.config.max_pages_per_context if self.config else 1, self.start_target,

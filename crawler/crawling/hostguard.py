@@ -8,8 +8,10 @@ that makes the connection), so a refused request fails with its reason (`IgnoreR
 target's status line instead of a bare DNS error. A lookup that fails (no such name, DNS down) is left to the
 download, which reports it as a DNSLookupError and retries it.
 
-Browser requests (scrapy-playwright): the navigation request passes here like any other, but Chromium resolves
-the name again itself and loads the page's own sub-requests and redirects without Scrapy.
+Browser requests (scrapy-playwright): the navigation request passes here like any other (name and DNS answer).
+Chromium then loads the page's own sub-requests and redirects, and the screenshot and re-check pages, without
+Scrapy: `crawler.browser.blocking` aborts those when their host is refused by name (IP literals, internal names);
+a public name that Chromium resolves to an internal address is caught only for the navigation.
 """
 from __future__ import annotations
 
