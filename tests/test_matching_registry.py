@@ -71,6 +71,8 @@ def test_pipeline_passes_asn_region_to_matcher() -> None:
     inside = run(AsnRef(account_id="a", region_code="32.04"))
     assert inside.flagged and inside.candidates == ["pilgub-jabar-2024-4"]
     outside = run(AsnRef(account_id="b", region_code="35.01"))
-    assert not outside.flagged and not outside.matches
+    assert not outside.flagged and outside.candidates == []
+    # the regional slogan is not matched outside its region; the national watch terms still are
+    assert [m.id for m in outside.matches] == ["dkg-mantap", "dkg-pokoknya"]
     assert not run(AsnRef(account_id="c", region_code="3")).flagged  # a prefix of the code is not the region
     assert run(None).flagged  # region unknown: the term is not excluded

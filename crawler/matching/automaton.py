@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import NamedTuple
+from bisect import bisect_right
+from typing import Iterable, NamedTuple
 
 import ahocorasick
 
@@ -30,47 +31,76 @@ class Hit(NamedTuple):
     pattern: Pattern
 
 
+# `_tuple_new(Hit, (start, end, pattern))` makes a Hit without the Python-level __new__ of a NamedTuple (half the
+# cost; hits are made for every post)
+_tuple_new = tuple.__new__
+
+
 class PatternAutomaton:
-    def __init__(self, patterns: list[Pattern]) -> None:
+    """The lexicon keys in one automaton; `markers` are words whose mere occurrence (anywhere, even inside a word)
+    `find` reports in the same pass: context.find_numbers asks whether a number cue may be in the text."""
+
+    def __init__(self, patterns: list[Pattern], markers: Iterable[str] = ()) -> None:
         grouped: dict[str, list[Pattern]] = {}
         for p in patterns:
             if not p.exact:
                 grouped.setdefault(p.key, []).append(p)
+        marker_set = frozenset(markers)
         self.automaton = ahocorasick.Automaton()
-        for key, pats in grouped.items():
-            # (length, patterns, first and last characters alphanumeric, an edge exception possible for one of them)
-            self.automaton.add_word(key, (len(key), tuple(pats), key[0].isalnum(), key[-1].isalnum(),
-                                          any(_may_except(p) for p in pats)))
-        if grouped:
+        for key in list(grouped) + sorted(marker_set.difference(grouped)):
+            pats = tuple(grouped.get(key, ()))
+            alnum_first, alnum_last = key[0].isalnum(), key[-1].isalnum()
+            may_except, marker = any(_may_except(p) for p in pats), key in marker_set
+            # (length, patterns, plain: a whole word or nothing, (the flags of the other keys))
+            plain = alnum_first and alnum_last and not may_except and not marker
+            self.automaton.add_word(key, (len(key), pats, plain, (alnum_first, alnum_last, may_except, marker)))
+        self.empty = not grouped and not marker_set
+        if not self.empty:
             self.automaton.make_automaton()
-        self.size = len(grouped)
+        self.size = len(grouped)  # lexicon keys
 
-    def find(self, text: str) -> list[Hit]:
-        if not self.size:
-            return []
+    def find(self, text: str) -> tuple[list[Hit], bool]:
+        """(the hits, whether a marker occurs)."""
         hits: list[Hit] = []
+        if self.empty:
+            return hits, False
+        marked = False
         n = len(text)
         has_hash = "#" in text
-        for last, (length, pats, alnum_first, alnum_last, may_except) in self.automaton.iter(text):
+        tags: _Hashtags | None = None  # built for the first hit that may sit inside a hashtag
+        for last, (length, pats, plain, flags) in self.automaton.iter(text):
             start = last + 1 - length
+            end = last + 1
+            if plain:  # most keys: a hit counts at word edges only
+                if start and text[start - 1].isalnum() or end < n and text[end].isalnum():
+                    continue
+                for p in pats:
+                    hits.append(_tuple_new(Hit, (start, end, p)))
+                continue
+            alnum_first, alnum_last, may_except, marker = flags
+            if marker:
+                marked = True
+                if not pats:
+                    continue
             if start and alnum_first and text[start - 1].isalnum():  # inside a word (most raw hits)
                 if not has_hash:
                     continue
                 start_edge = False
             else:
                 start_edge = True
-            end = last + 1
             end_edge = end == n or not alnum_last or not text[end].isalnum()
             if start_edge and end_edge:
                 for p in pats:
-                    hits.append(Hit(start, end, p))
+                    hits.append(_tuple_new(Hit, (start, end, p)))
                 continue
             if not may_except:
                 continue
+            if has_hash and tags is None:
+                tags = _Hashtags(text)
             for p in pats:
-                if _edge_exception(text, start, end, p, start_edge, end_edge):
-                    hits.append(Hit(start, end, p))
-        return hits
+                if _edge_exception(text, start, end, p, start_edge, end_edge, tags):
+                    hits.append(_tuple_new(Hit, (start, end, p)))
+        return hits, marked
 
 
 _REPEATED_PAIR = re.compile(r"([a-z])\1")
@@ -122,7 +152,7 @@ class ExactFinder:
                     continue
                 start, end = nt.forward(*m.span())
                 if text[start:end] == key:  # not rewritten after squeezing (an abbreviation)
-                    hits.extend(Hit(start, end, p) for p in pats)
+                    hits.extend(_tuple_new(Hit, (start, end, p)) for p in pats)
         return hits
 
 
@@ -133,14 +163,28 @@ def _may_except(p: Pattern) -> bool:
                                    and " " not in key)
 
 
-def _in_hashtag(text: str, start: int) -> bool:
-    i = start - 1
-    while i >= 0 and (text[i].isalnum() or text[i] == "_"):
-        i -= 1
-    return i >= 0 and text[i] == "#"
+_HASHTAG = re.compile(r"#(\w*)")
 
 
-def _edge_exception(text: str, start: int, end: int, p: Pattern, start_edge: bool, end_edge: bool) -> bool:
+class _Hashtags:
+    """Where the text's hashtags are: is a position inside one (after "#" and word characters only)."""
+
+    __slots__ = ("starts", "ends")
+
+    def __init__(self, text: str) -> None:
+        # "#" then a maximal run of word characters (str.isalnum() or "_", like \w): a position p is inside when
+        # walking back from p - 1 over word characters reaches that "#", i.e. run start <= p <= run end
+        runs = [m.span(1) for m in _HASHTAG.finditer(text)]
+        self.starts = [s for s, _ in runs]
+        self.ends = [e for _, e in runs]
+
+    def inside(self, pos: int) -> bool:
+        k = bisect_right(self.starts, pos) - 1
+        return k >= 0 and pos <= self.ends[k]
+
+
+def _edge_exception(text: str, start: int, end: int, p: Pattern, start_edge: bool, end_edge: bool,
+                    tags: _Hashtags | None) -> bool:
     key = p.key
     if key.startswith("#"):  # a hashtag term followed by a year or number
         return start_edge and text[end:_word_end(text, end)].isdigit()
@@ -149,7 +193,7 @@ def _edge_exception(text: str, start: int, end: int, p: Pattern, start_edge: boo
             tail = text[end:_word_end(text, end)]
             if tail in SUFFIXES:
                 return True
-        if _in_hashtag(text, start):
+        if tags is not None and tags.inside(start):  # no "#" in the text: no hashtag
             return True
     return False
 

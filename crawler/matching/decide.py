@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Sequence
 
 logger = logging.getLogger(__name__)
 
@@ -21,9 +21,10 @@ PRIORITY = ("hoaks", "fasilitas_negara", "keanggotaan_parpol", "kampanye", "menj
 HIGH = frozenset({"hoaks", "fasilitas_negara", "kampanye", "keanggotaan_parpol"})
 
 
-@dataclass
+@dataclass(slots=True)
 class Decision:
-    """What the matcher decided about one post (see the package docstring for the fields)."""
+    """What the matcher decided about one post (see the package docstring for the fields; the matcher passes them
+    in this order)."""
 
     flagged: bool = False
     severity: str = "rendah"
@@ -43,16 +44,18 @@ class Decision:
 
 
 def score_post(has_candidate: bool, has_party: bool, all_pairs: bool, parent: bool,
-               cues: list[dict[str, Any]], neutral_weight: float) -> tuple[bool, str | None, str, float]:
-    """(flagged, category, severity, score) from what was found."""
+               cues: Sequence[tuple[Any, ...]], neutral_weight: float) -> tuple[bool, str | None, str, float]:
+    """(flagged, category, severity, score) from what was found; each cue is a tuple (anything, id, category,
+    weight, ...), as the matcher builds them."""
     weights: dict[str, float] = {}
     hoax_cues: set[str] = set()
     for cue in cues:
-        weights[cue["category"]] = weights.get(cue["category"], 0.0) + cue["weight"]
-        if cue["category"] == "hoaks":
-            hoax_cues.add(cue["id"])
-    if len(hoax_cues) < 2:
-        weights.pop("hoaks", None)
+        cue_category = cue[2]
+        weights[cue_category] = weights.get(cue_category, 0.0) + cue[3]
+        if cue_category == "hoaks":
+            hoax_cues.add(cue[1])
+    if "hoaks" in weights and len(hoax_cues) < 2:
+        del weights["hoaks"]
     cue_sum = sum(weights.values())
     base = 1.0 if (has_candidate and not all_pairs) or parent else 0.0
     score = base + cue_sum + neutral_weight
@@ -63,7 +66,11 @@ def score_post(has_candidate: bool, has_party: bool, all_pairs: bool, parent: bo
     category = "dukungan_medsos"
     if weights:
         best = max(weights.values())
-        category = next(c for c in PRIORITY if weights.get(c, -1.0) == best) if best > 0 else category
+        if best > 0:
+            for c in PRIORITY:
+                if weights.get(c, -1.0) == best:
+                    category = c
+                    break
     if category in HIGH and weights.get(category, 0) >= 1.5 or score >= 4.0:
         severity = "tinggi"
     elif cue_sum >= 1.5:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from crawler.matching.normalise import normalise, normalise_term
@@ -22,6 +22,7 @@ NEUTRAL = "netral"  # neutrality reminders, logistics, neutral news: negative we
 NOT_CANDIDATE = "bukan_kandidat"  # a phrase containing an alias that names something else
 GESTURE_EMOJI = {"\u270c": 2, "\u261d": 1, "\U0001f91f": 3, "\U0001f596": 4}
 NUMBER_WORDS = {"satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6}
+CAMPAIGN_LEAD, CAMPAIGN_TAIL = timedelta(days=120), timedelta(days=7)  # see Contest.live
 EXACT_BELOW = 3  # a key that squeezing of repeated letters would cut below this length keeps its exact form
 _REPEATED = re.compile(r"([a-z])\1")
 
@@ -82,6 +83,13 @@ class Contest:
     election_date: date | None
     campaign_start: date | None
     candidates: dict[int, str] = field(default_factory=dict)  # number -> candidate id
+    # when its campaign is on, for telling which pair a ballot number means (see context.resolve_number): from
+    # CAMPAIGN_LEAD before the campaign starts to CAMPAIGN_TAIL after the election
+    live: tuple[date, date] | None = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        if self.election_date and self.campaign_start:
+            self.live = (self.campaign_start - CAMPAIGN_LEAD, self.election_date + CAMPAIGN_TAIL)
 
 
 @dataclass

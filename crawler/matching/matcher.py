@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -10,12 +9,12 @@ from typing import Any
 
 from crawler.matching import context as ctx
 from crawler.matching.automaton import ExactFinder, Hit, PatternAutomaton
-from crawler.matching.decide import Decision, score_post
-from crawler.matching.explain import explain
-from crawler.matching.lexicon import (CONTEXT, NEUTRAL, NOT_CANDIDATE, Lexicon, Pattern, applies_in,
-                                      build_lexicon)
+from crawler.matching.decide import Decision
+from crawler.matching.lexicon import CONTEXT, NEUTRAL, NOT_CANDIDATE, Lexicon, applies_in, build_lexicon
 from crawler.matching.loader import read_contests, read_terms
 from crawler.matching.normalise import NormText, normalise
+from crawler.matching.output import NO_REFERENCE, Cue, LexiconIndex, no_reference, report
+from crawler.matching.spans import Covering, Disjoint, Nearby, longest_first
 
 logger = logging.getLogger(__name__)
 
@@ -24,9 +23,7 @@ SKB = frozenset({"dukungan_medsos", "kampanye", "atribut", "menjelekkan", "keang
                  "fasilitas_negara", "hoaks"})
 PARTY_CONTEXT = frozenset({"kader", "bendera", "partai", "koalisi", "caleg", "pengurus", "kta", "ketua", "dpc",
                            "gabung", "fraksi", "ranting"})
-_PADDED = re.compile(r"(?<!\d)0[1-9](?!\d)")
 PARENT_KINDS = frozenset({"comment", "reply", "share"})
-NO_REFERENCE = explain(False, None, "rendah", {}, {}, [], [], None, "", False, [])  # the usual explanation
 
 
 def _parse_date(value: Any) -> date | None:
@@ -60,49 +57,19 @@ def _parse_date_str(value: str) -> date | None:
             return None
 
 
-def _start(h: Hit) -> int:
-    return h.start
-
-
-def _end(h: Hit) -> int:
-    return h.end
-
-
-def _span_key(row: tuple[Any, ...]) -> tuple[int, int]:
-    return row[0], row[1]
-
-
-def _longest_first(hits: list[Hit]) -> list[Hit]:
-    if len(hits) < 2:
-        return hits
-    kept: list[Hit] = []
-    for h in sorted(hits, key=_longest_key):
-        hs, he = h.start, h.end
-        for k in kept:
-            if hs < k.end and k.start < he:  # overlaps a longer (or earlier) hit kept already
-                break
-        else:
-            kept.append(h)
-    return kept
-
-
-def _longest_key(h: Hit) -> tuple[int, int]:
-    return h.start - h.end, h.start
-
-
 class Matcher:
     """Built once from a contests document and watch terms; `match()` is pure and thread-safe."""
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
-        self.automaton = PatternAutomaton(lexicon.patterns)
+        self.automaton = PatternAutomaton(lexicon.patterns, markers=ctx.NUMBER_CUE_MARKERS)
         self.exact = ExactFinder(lexicon.patterns)
+        self.index = LexiconIndex.of(lexicon)
         every = list(lexicon.patterns) + [p for _, p in lexicon.regex_terms]
         # which per-hit checks can ever drop a hit (most lexicons have no dated or case-sensitive terms)
         self._dated = any(p.active_from or p.active_until for p in every)
         self._regional = any(p.regions for p in every)
         self._case_sensitive = any(p.case_sensitive for p in every)
-        self._excluding = any(p.category == NOT_CANDIDATE for p in every)
 
     @classmethod
     def from_data(cls, contests: dict[str, Any], terms: list[dict[str, Any]]) -> Matcher:
@@ -114,9 +81,10 @@ class Matcher:
         return cls.from_data(read_contests(contests_path), read_terms(terms_path))
 
     # ------------------------------------------------------------------------------------------------------------
-    def _hits(self, nt: NormText, posted: date | None, region_code: str | None) -> list[Hit]:
+    def _hits(self, nt: NormText, posted: date | None, region_code: str | None) -> tuple[list[Hit], bool]:
+        """(the hits, whether a number cue may be in the text: see context.find_numbers)."""
         text = nt.text
-        hits = self.automaton.find(text)
+        hits, cue_hint = self.automaton.find(text)
         unsqueezed = nt.unsqueezed
         for pair in self.exact.pairs:  # most texts have none of the doubled letters of the exact forms
             if pair in unsqueezed:
@@ -129,7 +97,7 @@ class Matcher:
         check_dates = posted is not None and self._dated
         check_regions = bool(region_code) and self._regional
         if not hits or not (check_dates or check_regions):
-            return hits
+            return hits, cue_hint
         out = []
         for h in hits:
             p = h.pattern
@@ -139,241 +107,201 @@ class Matcher:
             if check_regions and p.regions and not applies_in(p.regions, region_code):  # type: ignore[arg-type]
                 continue
             out.append(h)
-        return out
+        return out, cue_hint
 
     def _context_of(self, nt: NormText, posted: date | None, region_code: str | None) -> bool:
-        for h in self._hits(nt, posted, region_code):
+        for h in self._hits(nt, posted, region_code)[0]:
             p = h.pattern
-            if (p.role == "contest" and p.needs != "hint") or p.category == CONTEXT or (p.role in ("candidate", "hashtag") and not p.ambiguous):
+            if (p.role == "contest" and p.needs != "hint") or p.category == CONTEXT \
+                    or (p.role in ("candidate", "hashtag") and not p.ambiguous):
                 return True
         return False
 
     def match(self, text: str, kind: str = "post", parent_text: str | None = None,
               parent_candidate: str | None = None, posted_at: Any = None, region_code: str | None = None) -> Decision:
         """Decide about one post (see the package docstring)."""
-        lex = self.lexicon
         text = text or ""
         nt = normalise(text)
         t = nt.text
-        posted = _parse_date(posted_at)
-        hits = self._hits(nt, posted, region_code)
+        posted = _parse_date_str(posted_at) if type(posted_at) is str else _parse_date(posted_at)
+        hits, cue_hint = self._hits(nt, posted, region_code)
         parent = parent_candidate if (parent_candidate and kind in PARENT_KINDS) else None
         if not hits and not parent:  # every accepted reference or ballot cue is itself a hit
-            return Decision(text_normalised=t, explanation=NO_REFERENCE)
-        originals: dict[tuple[int, int], tuple[int, int]] = {}
-
-        def original(s: int, e: int) -> tuple[int, int]:
-            """The span in the original text (each span mapped once per post)."""
-            span = originals.get((s, e))
-            if span is None:
-                span = originals[(s, e)] = nt.span_to_original(s, e)
-            return span
-
+            return Decision(False, "rendah", None, [], [], [], NO_REFERENCE, t)
         # case-sensitive terms must match the original spelling
         if self._case_sensitive:
-            hits = [h for h in hits if not h.pattern.case_sensitive
-                    or text[slice(*original(h.start, h.end))] == h.pattern.text]
-        if self._excluding:
-            excluded = [h for h in hits if h.pattern.category == NOT_CANDIDATE]
-            if excluded:
-                hits = [h for h in hits if h.pattern.category == NOT_CANDIDATE
-                        or not any(h.start >= x.start and h.end <= x.end for x in excluded)]
-        # one pass: sort the hits into what the rules below need
-        context_spans: list[tuple[int, int]] = []
-        ref_hits: list[Hit] = []
-        cue_hits: list[Hit] = []
-        neutral_hits: list[Hit] = []
-        hinted: list[str] = []
-        for h in hits:
-            p = h.pattern
-            role, category = p.role, p.category
-            if role == "term":
-                if p.candidate_id:
-                    ref_hits.append(h)
-                elif category in SKB:
-                    cue_hits.append(h)
-                if category == NEUTRAL:
-                    neutral_hits.append(h)
-                elif category == CONTEXT:
-                    context_spans.append((h.start, h.end))
-            elif role == "contest":
-                hinted.append(p.contest_id)
-                if p.needs != "hint" or category == CONTEXT:
-                    context_spans.append((h.start, h.end))
-            else:
-                if category == CONTEXT:
-                    context_spans.append((h.start, h.end))
-                if role in REF_ROLES:
-                    ref_hits.append(h)
-        refs = _longest_first(ref_hits)
-        refs = [h for h in refs if not (h.pattern.role == "candidate" and " " not in h.pattern.key
-                                        and ctx.names_someone_else(t, h.end))]
+            hits = [h for h in hits
+                    if not h.pattern.case_sensitive or nt.original_text(h.start, h.end) == h.pattern.text]
+        context_spans, ref_hits, cue_hits, neutral_hits, hinted, excluded = _sort_hits(hits)
+        if excluded:  # a phrase naming something else hides the references inside it ("jalan sudirman")
+            covering = Covering(excluded)
+            hits = [h for h in hits if h.pattern.category == NOT_CANDIDATE or not covering.contains(h.start, h.end)]
+            context_spans, ref_hits, cue_hits, neutral_hits, hinted, excluded = _sort_hits(hits)
         strong: list[Hit] = []
         weak: list[Hit] = []
         gestures: list[Hit] = []
-        for h in refs:
+        for h in longest_first(ref_hits):
             p = h.pattern
+            role = p.role
+            if role == "candidate" and " " not in p.key and ctx.names_someone_else(t, h.end):
+                continue
             if not p.ambiguous:
                 strong.append(h)
-            elif p.role != "gesture":
+            elif role != "gesture":
                 weak.append(h)
-            if p.role == "gesture":
+            if role == "gesture":
                 gestures.append(h)
         parent_context = bool(parent_text) and self._context_of(normalise(parent_text), posted, region_code)
-
         any_context = bool(context_spans) or bool(strong) or parent_context
-        accepted = list(strong)
+        accepted = strong
         rejected: list[Hit] = []
         if weak:
-            weak_by_cand: dict[str, set[str]] = {}
-            for h in weak:
-                if h.pattern.candidate_id:
-                    weak_by_cand.setdefault(h.pattern.candidate_id, set()).add(h.pattern.key)
-            per_contest: dict[str, set[str]] = {}
-            for cid in weak_by_cand:
-                per_contest.setdefault(lex.candidates[cid].contest_id, set()).add(cid)
-            strong_cands = {h.pattern.candidate_id for h in strong if h.pattern.candidate_id}
-            strong_parties = {h.pattern.party_id for h in strong if h.pattern.party_id}
-            window = ctx.CONTEXT_WINDOW
-            for h in weak:
-                p = h.pattern
-                hs, he = h.start, h.end
-                lo, hi = hs - window, he + window
-                near = any(s < hi and e > lo and (e <= hs or s >= he) for s, e in context_spans)
-                if p.role == "party":
-                    ok = near or bool(strong_parties) or parent_context or bool(PARTY_CONTEXT.intersection(
-                        ctx.tokens_before(t, hs, 3) + ctx.tokens_after(t, he, 3)))
-                elif not ctx.is_prayer(t, hs, he):
-                    cid = p.candidate_id
-                    ok = (near or bool(strong) or parent_context or len(weak_by_cand.get(cid, ())) > 1
-                          or len(per_contest.get(lex.candidates[cid].contest_id, ())) >= 3 or cid in strong_cands)
-                else:
-                    ok = False
-                (accepted if ok else rejected).append(h)
+            accepted, rejected = self._weak(t, weak, strong, context_spans, parent_context)
+        if cue_hits:
+            cue_hits = longest_first(cue_hits)
+        if len(neutral_hits) > 1:
+            neutral_hits = longest_first(neutral_hits)
 
         if (not accepted and not parent and not context_spans and not gestures and "jari" not in t
-                and not _PADDED.search(t)):
+                and not ctx.PADDED_RE.search(t)):
             # nothing can be a reference: no numbers without context, no flag without a referent
-            if not rejected:
-                return Decision(text_normalised=t, explanation=NO_REFERENCE)
-            return Decision(text_normalised=t, explanation=explain(
-                False, None, "rendah", {}, {}, [], [], None, "", False,
-                [text[slice(*original(h.start, h.end))] for h in rejected]))
+            return no_reference(text, nt, _term_cues(cue_hits, any_context, nt) if cue_hits else [],
+                                neutral_hits, rejected)
         # ballot numbers and gestures
-        cands = lex.candidates
-        hinted += [cands[h.pattern.candidate_id].contest_id for h in accepted if h.pattern.candidate_id in cands]
-        numbers = ctx.find_numbers(t, context_spans + [(h.start, h.end) for h in accepted] if accepted
-                                   else context_spans)
+        index = self.index
+        if accepted:
+            contest_of = index.contest_of
+            around = context_spans.copy()  # election context for the numbers: the context words and references
+            for h in accepted:
+                around.append((h.start, h.end))
+                cid = h.pattern.candidate_id
+                if cid in contest_of:
+                    hinted.append(contest_of[cid])
+            numbers = ctx.find_numbers(t, around, cue_hint)
+        else:
+            numbers = ctx.find_numbers(t, context_spans, cue_hint)
         number_refs: list[tuple[ctx.NumberRef, str | None]] = []
-        for n in numbers:
-            if any(n.start < h.end and h.start < n.end for h in accepted):
-                continue
-            number_refs.append((n, ctx.resolve_number(lex, n.number, hinted, posted)))
-        if gestures:
-            accepted_numbers = {cands[h.pattern.candidate_id].number for h in accepted
-                                if h.pattern.candidate_id in cands}
-            for h in gestures:
-                if any_context or number_refs or h.pattern.number in accepted_numbers:
-                    number_refs.append((ctx.NumberRef(h.start, h.end, h.pattern.number, True, False, False),
-                                        ctx.resolve_number(lex, h.pattern.number, hinted, posted)))
-
-        # cues: (hit or None, id, category, weight, negated, original span)
-        cues: list[tuple[Hit | None, str, str, float, bool, tuple[int, int]]] = []
-        for h in _longest_first(cue_hits):
-            p = h.pattern
-            if p.needs == "needs_election_context" and not any_context:
-                continue
-            category, negated = p.category, False
-            if category == "dukungan_medsos" and ctx.is_negated(t, h.start):
-                category, negated = "menjelekkan", True
-            cues.append((h, p.id, category, p.weight, negated, original(h.start, h.end)))
+        if numbers or gestures:
+            hinted = list(dict.fromkeys(hinted))  # the first contest having a number decides: duplicates add nothing
+            taken = Disjoint(accepted) if accepted and numbers else None
+            for n in numbers:
+                if taken is not None and taken.overlaps(n.start, n.end):
+                    continue
+                number_refs.append((n, ctx.resolve_number(self.lexicon, n.number, hinted, posted)))
+            if gestures:
+                number_of = index.number_of
+                accepted_numbers = {number_of[h.pattern.candidate_id] for h in accepted
+                                    if h.pattern.candidate_id in number_of}
+                for h in gestures:
+                    if any_context or number_refs or h.pattern.number in accepted_numbers:
+                        number_refs.append((ctx.NumberRef(h.start, h.end, h.pattern.number, True, False, False),
+                                            ctx.resolve_number(self.lexicon, h.pattern.number, hinted, posted)))
+        # the partisan cues: watch terms, weighted references (hashtags, slogans), ballot numbers and gestures
+        cues = _term_cues(cue_hits, any_context, nt) if cue_hits else []
         for h in accepted:
             p = h.pattern
             if p.weight and p.category in SKB:
-                cues.append((h, p.id, p.category, p.weight, False, original(h.start, h.end)))
+                cues.append((h, p.id, p.category, p.weight, False, nt.span_to_original(h.start, h.end)))
         for n, _cid in number_refs:
             if n.gesture or n.strong:
                 cues.append((None, f"nomor-{n.number}", "atribut" if n.gesture else "dukungan_medsos",
-                             2.0 if n.gesture and n.strong else 1.0, False, original(n.start, n.end)))
-        neutral_hits = _longest_first(neutral_hits)
-        neutral_weight = sum(h.pattern.weight for h in neutral_hits)
+                             2.0 if n.gesture and n.strong else 1.0, False, nt.span_to_original(n.start, n.end)))
+        return report(index, text, nt, accepted, number_refs, cues, neutral_hits, rejected, parent)
 
-        # references; each match: (start, end, id, kind, candidate_id, party_id, category) in the original text
-        cand_words: dict[str, list[str]] = {}
-        party_words: dict[str, list[str]] = {}
-        rows: list[tuple[int, int, str, str, str, str, str]] = []
-        for h in sorted(accepted, key=_start) if len(accepted) > 1 else accepted:
+    def _weak(self, t: str, weak: list[Hit], strong: list[Hit], context_spans: list[tuple[int, int]],
+              parent_context: bool) -> tuple[list[Hit], list[Hit]]:
+        """(accepted, rejected): the strong references plus the weak ones that count (see the context module)."""
+        contest_of = self.index.contest_of
+        accepted = list(strong)
+        rejected: list[Hit] = []
+        # two weak references to one pair (different words), or to three pairs of one contest
+        weak_by_cand: dict[str, set[str]] = {}
+        per_contest: dict[str, set[str]] = {}
+        if len(weak) > 1:
+            for h in weak:
+                if h.pattern.candidate_id:
+                    weak_by_cand.setdefault(h.pattern.candidate_id, set()).add(h.pattern.key)
+            for cid in weak_by_cand:
+                per_contest.setdefault(contest_of[cid], set()).add(cid)
+        has_strong = bool(strong)  # (a strong reference to the same pair is one)
+        strong_parties = has_strong and any(h.pattern.party_id for h in strong)
+        # election context near a weak reference, outside it: by bisection when there are many of both
+        nearby = Nearby(context_spans) if len(context_spans) * len(weak) > 16 else None
+        window = ctx.CONTEXT_WINDOW
+        for h in weak:
             p = h.pattern
-            os_, oe = original(h.start, h.end)
-            rows.append((os_, oe, p.id, p.role, p.candidate_id, p.party_id, p.category))
+            hs, he = h.start, h.end
+            if nearby is not None:
+                near = nearby.near(hs, he, window)
+            else:
+                near = False
+                lo, hi = hs - window, he + window
+                for s, e in context_spans:
+                    if s < hi and e > lo and (e <= hs or s >= he):
+                        near = True
+                        break
+            if p.role == "party":
+                ok = near or strong_parties or parent_context or bool(PARTY_CONTEXT.intersection(
+                    ctx.tokens_before(t, hs, 3) + ctx.tokens_after(t, he, 3)))
+            elif not ctx.is_prayer(t, hs, he):
+                cid = p.candidate_id
+                ok = (near or has_strong or parent_context or len(weak_by_cand.get(cid, ())) > 1
+                      or len(per_contest.get(contest_of[cid], ())) >= 3)
+            else:
+                ok = False
+            (accepted if ok else rejected).append(h)
+        return accepted, rejected
+
+
+def _end(h: Hit) -> int:
+    return h.end
+
+
+def _sort_hits(hits: list[Hit]) -> tuple[list[tuple[int, int]], list[Hit], list[Hit], list[Hit], list[str], list[Hit]]:
+    """One pass sorting the hits into what the rules need: (election-context spans, references, partisan cues,
+    neutral signs, contests hinted at, exclusions)."""
+    context_spans: list[tuple[int, int]] = []
+    ref_hits: list[Hit] = []
+    cue_hits: list[Hit] = []
+    neutral_hits: list[Hit] = []
+    hinted: list[str] = []
+    excluded: list[Hit] = []
+    for h in hits:
+        p = h.pattern
+        role, category = p.role, p.category
+        if role == "term":
             if p.candidate_id:
-                cand_words.setdefault(p.candidate_id, []).append(text[os_:oe])
-            if p.party_id:
-                party_words.setdefault(p.party_id, []).append(text[os_:oe])
-        for n, cid in number_refs:
-            os_, oe = original(n.start, n.end)
-            rows.append((os_, oe, cid or f"nomor-{n.number}", "gesture" if n.gesture else "number", cid or "", "",
-                         "atribut" if n.gesture else ""))
-            if cid:
-                cand_words.setdefault(cid, []).append(text[os_:oe])
-        for c in cues:
-            h = c[0]
-            if h is not None and h.pattern.role == "term":
-                rows.append((*c[5], h.pattern.id, "term", "", "", c[2]))
-        neutral_spans = [original(h.start, h.end) for h in neutral_hits]
-        for h, (os_, oe) in zip(neutral_hits, neutral_spans):
-            rows.append((os_, oe, h.pattern.id, "term", "", "", NEUTRAL))
-        if len(rows) > 1:
-            rows.sort(key=_span_key)
-        matches = [{"id": r[2], "kind": r[3], "text": text[r[0]:r[1]], "span": [r[0], r[1]], "candidate_id": r[4],
-                    "party_id": r[5], "category": r[6]} for r in rows]
-        if parent:
-            # span [0, 0] sorts first (the sort is stable: after any other match starting and ending at 0)
-            at = 0
-            while at < len(rows) and rows[at][0] == 0 and rows[at][1] == 0:
-                at += 1
-            matches.insert(at, {"id": parent, "kind": "parent", "text": "", "span": [0, 0], "candidate_id": parent,
-                                "party_id": "", "category": ""})
-
-        candidates = list(cand_words)
-        if len(candidates) > 1:
-            first_seen: dict[str, int] = {}
-            for r in rows:
-                if r[4]:
-                    first_seen.setdefault(r[4], r[0])
-            candidates.sort(key=lambda c: first_seen.get(c, 0))
-        parties = list(party_words)
-        if len(parties) > 1:
-            first_party: dict[str, int] = {}
-            for r in rows:
-                if r[5]:
-                    first_party.setdefault(r[5], r[0])
-            parties.sort(key=first_party.__getitem__)
-        all_pairs = False
-        if len(candidates) >= 2:
-            for contest in lex.contests.values():
-                named = {c for c in candidates if cands[c].contest_id == contest.id}
-                if len(named) >= 2 and named >= set(contest.candidates.values()):
-                    all_pairs = True
-        cue_dicts = [{"id": c[1], "category": c[2], "weight": c[3], "negated": c[4],
-                      "text": text[c[5][0]:c[5][1]]} for c in cues]
-        flagged, category, severity, score = score_post(bool(candidates), bool(parties), all_pairs, bool(parent),
-                                                        cue_dicts, neutral_weight)
-        if not cand_words and not party_words and not parent and not flagged and not neutral_spans \
-                and not rejected and not all_pairs:
-            explanation = NO_REFERENCE
+                ref_hits.append(h)
+            elif category in SKB:
+                cue_hits.append(h)
+            if category == NEUTRAL:
+                neutral_hits.append(h)
+            elif category == CONTEXT:
+                context_spans.append((h.start, h.end))
+            elif category == NOT_CANDIDATE:
+                excluded.append(h)
+        elif role == "contest":
+            hinted.append(p.contest_id)
+            if p.needs != "hint" or category == CONTEXT:
+                context_spans.append((h.start, h.end))
         else:
-            labels = {cid: self._label(cid) for cid in cand_words}
-            labels.update({pid: f"partai {lex.parties.get(pid, pid)}" for pid in party_words})
-            explanation = explain(flagged, category, severity, {**cand_words, **party_words}, labels,
-                                  cue_dicts if flagged else [], [text[s:e] for s, e in neutral_spans],
-                                  parent, self._label(parent) if parent else "", all_pairs,
-                                  [text[slice(*original(h.start, h.end))] for h in rejected])
-        return Decision(flagged=flagged, severity=severity, category=category, candidates=candidates,
-                        parties=parties, matches=matches, explanation=explanation, text_normalised=t, score=score)
+            if category == CONTEXT:
+                context_spans.append((h.start, h.end))
+            if role in REF_ROLES:
+                ref_hits.append(h)
+    return context_spans, ref_hits, cue_hits, neutral_hits, hinted, excluded
 
-    def _label(self, cand_id: str) -> str:
-        cand = self.lexicon.candidates.get(cand_id)
-        if cand is None:
-            return cand_id
-        return f"paslon {cand.number:02d} {cand.label} ({cand.contest_id})"
+
+def _term_cues(cue_hits: list[Hit], any_context: bool, nt: NormText) -> list[Cue]:
+    """The partisan cues among the watch terms found (one per place, the longest: `cue_hits` is already so): a
+    cue that needs election context only with it, a support word after a negation turned into a rejection."""
+    cues: list[Cue] = []
+    for h in cue_hits:
+        p = h.pattern
+        if p.needs == "needs_election_context" and not any_context:
+            continue
+        category, negated = p.category, False
+        if category == "dukungan_medsos" and ctx.is_negated(nt.text, h.start):
+            category, negated = "menjelekkan", True
+        cues.append((h, p.id, category, p.weight, negated, nt.span_to_original(h.start, h.end)))
+    return cues
