@@ -76,3 +76,19 @@ def test_spans_of_a_long_text(matcher: Matcher) -> None:
     assert [(m["id"], m["kind"], m["span"]) for m in decision.matches] == expected
     assert all(text[m["span"][0]:m["span"][1]] == m["text"] for m in decision.matches)
     assert decision.candidates == ["pilpres-2024-02", "pilpres-2024-01", "pilpres-2024-03"]
+
+
+def test_a_term_naming_a_candidate_is_listed_once(matcher: Matcher) -> None:
+    """#TolakAnies is a watch term naming pair 01: one row, as a reference with the term's category."""
+    d = matcher.match("debat capres semalam, #TolakAnies pokoknya", posted_at=PILPRES)
+    rows = [(m["id"], m["candidate_id"], m["category"]) for m in d.matches if m["id"] == "tag-tolakanies"]
+    assert rows == [("tag-tolakanies", "pilpres-2024-01", "menjelekkan")]
+    assert d.flagged and d.candidates == ["pilpres-2024-01"]
+
+
+def test_neutral_sign_is_explained_without_a_reference(matcher: Matcher) -> None:
+    """The explanation names the neutral sign whether or not a candidate is named."""
+    alone = matcher.match("ASN wajib netral", posted_at=PILPRES)
+    named = matcher.match("ASN wajib netral, Prabowo datang ke kantor", posted_at=PILPRES)
+    for d in (alone, named):
+        assert not d.flagged and "Tanda netral: “netral”" in d.explanation

@@ -27,21 +27,12 @@ PARENT_KINDS = frozenset({"comment", "reply", "share"})
 
 
 def _parse_date(value: Any) -> date | None:
-    if isinstance(value, str):
-        return _parse_date_str(value)
-    if not value:
-        return None
+    """The date of a post's time: an ISO string (cached: posts of one crawl share few days), a date or datetime."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
-    try:
-        return datetime.fromisoformat(str(value).replace("Z", "+00:00")).date()
-    except ValueError:
-        try:
-            return date.fromisoformat(str(value)[:10])
-        except ValueError:
-            return None
+    return _parse_date_str(value) if isinstance(value, str) else _parse_date_str(str(value)) if value else None
 
 
 @lru_cache(maxsize=4096)

@@ -61,11 +61,11 @@ class LexiconIndex:
 
 
 def term_rows(rows: list[Row], cues: list[Cue], neutral_hits: list[Hit], nt: NormText) -> None:
-    """Add the rows of the watch terms: the cues found by a term (a term naming a candidate is listed among the
-    references as well), then the neutral signs."""
+    """Add the rows of the watch terms: the cues found by a term, then the neutral signs (a term naming a candidate
+    is a reference: it has its row among the references, with its category)."""
     for c in cues:
         h = c[0]
-        if h is not None and h.pattern.role == "term":
+        if h is not None and h.pattern.role == "term" and not h.pattern.candidate_id:
             s, e = c[5]
             rows.append((s, e, c[1], "term", "", "", c[2]))
     for h in neutral_hits:
@@ -106,11 +106,13 @@ def no_reference(text: str, nt: NormText, cues: list[Cue], neutral_hits: list[Hi
     if cues or neutral_hits:
         term_rows(rows, cues, neutral_hits, nt)
     matches = match_dicts(text, rows) if rows else []
-    if not rejected:
+    if not rejected and not neutral_hits:
         return Decision(False, "rendah", None, [], [], matches, NO_REFERENCE, nt.text)
+    neutral_words = [nt.original_text(h.start, h.end) for h in neutral_hits]
     rejected_words = [nt.original_text(h.start, h.end) for h in rejected]
     return Decision(False, "rendah", None, [], [], matches,
-                    explain(False, None, "rendah", {}, {}, [], [], None, "", False, rejected_words), nt.text)
+                    explain(False, None, "rendah", {}, {}, [], neutral_words, None, "", False, rejected_words),
+                    nt.text)
 
 
 def report(index: LexiconIndex, text: str, nt: NormText, accepted: list[Hit],
