@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -31,6 +32,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from alerts.digest import DigestService, digest_moment, local_today
 from alerts.supervisors import Recipient, load_recipients
+from crawler.cli.crawl_cmd import EXIT_FAILED, EXIT_PARTIAL, EXIT_USAGE
 
 logger = logging.getLogger(__name__)
 
@@ -185,7 +187,7 @@ class PantauScheduler:
             with self._children_lock:
                 self._children.pop(job_id, None)
         if code:
-            logger.warning("%s: exited with status %s", job_id, code)
+            logger.warning("%s: exited with status %s (%s)", job_id, code, exit_meaning(code))
         return code
 
     @staticmethod
@@ -247,3 +249,14 @@ class PantauScheduler:
             self.scheduler.shutdown(wait=True)
         if self.service.mailer is not None:
             self.service.mailer.close()
+
+
+def exit_meaning(code: int) -> str:
+    """What a child's exit status means, for the log (the statuses of `pantau crawl`; `recheck` uses 0 and 1)."""
+    if code < 0:
+        try:
+            return f"stopped by signal {signal.Signals(-code).name}"
+        except ValueError:
+            return f"stopped by signal {-code}"
+    return {EXIT_FAILED: "failed: see the lines above", EXIT_USAGE: "usage error: the command line is wrong",
+            EXIT_PARTIAL: "partly failed: some targets could not be crawled"}.get(code, "unexpected status")
