@@ -107,6 +107,14 @@ class PostIndexer:
 
     def index_records(self, records: list[dict[str, Any]]) -> BatchResult:
         """Index prepared records; what cannot be indexed now is spooled (never lost)."""
+        result, pending = self._index_with_retries(records)
+        if pending:
+            self.spool.put([{"index": p.index, "id": p.id, "doc": p.doc} for p in pending])
+            result.spooled += len(pending)
+        return result
+
+    def _index_with_retries(self, records: list[dict[str, Any]]) -> tuple[BatchResult, list[_Pending]]:
+        """Index with retries and backoff; (the result, what is still pending when the retries are spent)."""
         result = BatchResult()
         pending = [_Pending(r["index"], r["id"], r["doc"]) for r in _dedupe(records)]
         attempt = 0
@@ -126,25 +134,27 @@ class PostIndexer:
                 break
             attempt += 1
             if attempt > self.max_retries:
-                self.spool.put([{"index": p.index, "id": p.id, "doc": p.doc} for p in pending])
-                result.spooled += len(pending)
                 break
             self.sleep(self.backoff * (2 ** (attempt - 1)))
-        return result
+        return result, pending
 
     def replay_spool(self) -> BatchResult:
-        """Index what the spool holds, oldest first; stops (keeping the rest) while Elasticsearch is down."""
+        """Index what the spool holds, oldest first; stops (keeping the rest) while Elasticsearch is down.
+        `spooled` in the result: the documents still in the spool.
+
+        A segment is deleted only once every document in it was indexed or dead-lettered: a replay that is stopped
+        or killed half-way leaves the segment whole, and the next replay indexes it again (writes are idempotent).
+        """
         total = BatchResult()
         for segment, records in self.spool.iter_segments():
-            self.spool.done(segment)  # re-spooled below if it cannot be indexed: never two copies on disk
-            try:
-                result = self.index_records(records)
-            except BaseException:
-                self.spool.put(records)
-                raise
+            result, pending = self._index_with_retries(records)
             total.add(result)
-            if result.spooled:
+            if pending:  # Elasticsearch went away again: the segment stays, in its place in the order
+                logger.warning("spool replay stopped: %d of %d documents of %s wait for Elasticsearch",
+                               len(pending), len(records), segment.name)
+                total.spooled = self.spool.pending()
                 break
+            self.spool.done(segment)
         return total
 
     # -- one round ------------------------------------------------------------------------------------------
