@@ -230,9 +230,10 @@ ALERT_IMMEDIATE_MINUTES = _env_int("ALERT_IMMEDIATE_MINUTES", 5)
 # ---------------------------------------------------------------------------------------------------------------
 # env: SCHEDULER_CRAWL_ENABLED — false: `pantau serve` runs no crawls (digests only)
 SCHEDULER_CRAWL_ENABLED = _env_bool("SCHEDULER_CRAWL_ENABLED", True)
-# env: SCHEDULER_CRAWL_PLATFORMS — comma-separated platforms `pantau serve` crawls (intervals: CRAWL_INTERVAL_MINUTES)
+# env: SCHEDULER_CRAWL_PLATFORMS — comma-separated platforms `pantau serve` crawls (default: all; intervals: CRAWL_INTERVAL_MINUTES)
 SCHEDULER_CRAWL_PLATFORMS = [p.strip() for p in _env(
-    "SCHEDULER_CRAWL_PLATFORMS", "telegram,bluesky,mastodon,youtube,web").split(",") if p.strip()]
+    "SCHEDULER_CRAWL_PLATFORMS",
+    "telegram,bluesky,mastodon,youtube,web,x,instagram,tiktok,facebook,threads").split(",") if p.strip()]
 SCHEDULER_CRAWL_TIMEOUT = 3 * 3600  # seconds before a crawl child process is stopped
 # env: SCHEDULER_RECHECK_ENABLED — false: no evidence re-check job
 SCHEDULER_RECHECK_ENABLED = _env_bool("SCHEDULER_RECHECK_ENABLED", True)

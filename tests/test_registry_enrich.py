@@ -42,3 +42,17 @@ def test_enrich_links_account_and_candidate_page(es_client, index_prefix: str, t
                "parent": {"author_handle": "someoneelse", "candidate_id": ""}}
     pipeline.process_item(as_dict)
     assert "asn" not in as_dict and as_dict["parent"]["candidate_id"] == ""
+
+
+def test_a_deactivated_candidates_page_is_no_longer_a_candidate_page(es_client, index_prefix: str) -> None:  # type: ignore[no-untyped-def]
+    """Enrichment follows the active candidates, as the crawl targets do; the page stays registered to its pair."""
+    apply_templates(es_client, index_prefix)
+    load_defaults(es_client, index_prefix)
+    store = RegistryStore(es_client, index_prefix)
+    store.add_page("pilpres-2024-02", "x", "@prabowo", by="t")
+    store.deactivate("candidates", "pilpres-2024-02", by="t")
+    reply = Post(platform="x", post_id="2", kind="reply", author=Author(handle="someone"),
+                 parent=Parent(post_id="9", author_handle="@Prabowo"))
+    EnrichPipeline(store).process_item(reply)
+    assert reply.parent.candidate_id == ""
+    assert store.candidate_pages()[("x", "prabowo")] == "pilpres-2024-02"

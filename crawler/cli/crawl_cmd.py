@@ -89,8 +89,9 @@ def crawl(platform: str | None, target: str | None, base_url: str | None, output
         1  failed: bad input, registry unreadable, every target failed (so also a failed --target),
            or posts left in the spool because Elasticsearch was unavailable (`pantau es replay`)
         2  usage error (unknown option, bad value)
-        3  partly failed: some targets crawled, one or more failed (not_found, blocked, login_wall,
-           session_expired, rate_limited, malformed, error); 1 wins when both apply
+        3  partly failed: some targets crawled, one or more failed (not_found, blocked,
+           refuses_anonymous, login_wall, session_expired, rate_limited, malformed, error);
+           1 wins when both apply
     """
     from crawler.crawling.base import TargetSpec
     from crawler.crawling.catalog import SPIDERS, UnknownPlatformError, platform_of_url, spider_class

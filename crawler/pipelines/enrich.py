@@ -81,7 +81,7 @@ class EnrichPipeline:
             return ""
         if self._pages is None:
             try:
-                self._pages = self.store.candidate_pages()
+                self._pages = self.store.candidate_pages(active=True)
             except Exception as exc:
                 self._go_offline(exc)
                 return ""

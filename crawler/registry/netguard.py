@@ -1,16 +1,15 @@
 """Refusal of non-public addresses: an operator can never make the crawler fetch an internal host.
 
 `host_problem(host)` is a syntactic check without network (IP literals in every spelling, loopback, private and
-reserved names, single-label hosts). `resolved_problem(host)` additionally resolves the name and refuses it when any
-address is not globally routable; `addresses_problem(host, addresses)` is that check on addresses already resolved
-(the crawl's DNS resolver, `crawler.crawling.safedns`, uses it on every name a crawl connects to).
+reserved names, single-label hosts). `addresses_problem(host, addresses)` refuses a name when any address it
+resolved to is not globally routable (the crawl's DNS resolver, `crawler.crawling.safedns`, uses it on every name a
+crawl connects to, so the connection uses the very answer that was checked).
 """
 from __future__ import annotations
 
 import ipaddress
 import logging
 import re
-import socket
 from collections.abc import Iterable
 
 logger = logging.getLogger(__name__)
@@ -86,14 +85,3 @@ def addresses_problem(host: str, addresses: Iterable[str]) -> str | None:
             return f"host {host!r} menunjuk ke alamat non-publik {address}"
     return None if found else f"host {host!r} tidak punya alamat"
 
-
-def resolved_problem(host: str) -> str | None:
-    """`host_problem`, then DNS: every address the name resolves to must be public."""
-    problem = host_problem(host)
-    if problem:
-        return problem
-    try:
-        infos = socket.getaddrinfo(host, 443, proto=socket.IPPROTO_TCP)
-    except (OSError, UnicodeError) as exc:
-        return f"host {host!r} tidak dapat di-resolve ({exc.__class__.__name__})"
-    return addresses_problem(host, (str(info[4][0]) for info in infos))

@@ -362,9 +362,10 @@ class RegistryStore:
                                                     candidate_id=doc["id"]))
         return sorted(targets.values(), key=lambda t: (t.platform, t.handle))
 
-    def candidate_pages(self) -> dict[tuple[str, str], str]:
-        """(platform, handle) of every registered official page -> candidate id."""
-        return {(p["platform"], p["handle"]): d["id"] for d in self.iter_docs("candidates")
+    def candidate_pages(self, active: bool | None = None) -> dict[tuple[str, str], str]:
+        """(platform, handle) of every registered official page -> candidate id; `active=True`: only the pages of
+        active candidates (what enrichment links posts to; a page stays registered to its candidate either way)."""
+        return {(p["platform"], p["handle"]): d["id"] for d in self.iter_docs("candidates", active=active)
                 for p in d.get("pages") or []}
 
     def lexicon(self) -> tuple[dict[str, Any], list[dict[str, Any]]]:
