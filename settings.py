@@ -209,7 +209,7 @@ MAIL_FROM = _env("MAIL_FROM", "Pantau Netralitas <pantau@localhost>")
 DIGEST_SEND_EMPTY = _env_bool("DIGEST_SEND_EMPTY", True)
 # env: DIGEST_MAX_FINDINGS — findings listed in full per digest; the rest are summarised with a Kibana link
 DIGEST_MAX_FINDINGS = _env_int("DIGEST_MAX_FINDINGS", 200)
-# env: DIGEST_LOOKBACK_DAYS — how far back a supervisor's first digest looks (by first_seen)
+# env: DIGEST_LOOKBACK_DAYS — how far back a supervisor's first digest looks (by flagged_at)
 DIGEST_LOOKBACK_DAYS = _env_int("DIGEST_LOOKBACK_DAYS", 7)
 DIGEST_EXCERPT_CHARS = 600  # longer post texts are cut around the matched words
 # env: DIGEST_SMTP_ATTEMPTS — tries per message while the mail server fails temporarily (4xx, down)

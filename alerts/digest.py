@@ -65,7 +65,8 @@ class BuiltDigest:
     def record(self, channel: str = DIGEST) -> DigestRecord:
         def entry(found: Found, listed: bool) -> dict[str, Any]:
             return {"post_doc_id": found.doc_id, "post_index": found.index, "severity": found.severity,
-                    "region_code": found.region_code, "first_seen": found.first_seen or None, "listed": listed}
+                    "region_code": found.region_code, "first_seen": found.first_seen or None,
+                    "flagged_at": found.flagged_at or None, "listed": listed}
 
         findings = [entry(f, True) for f in self.selection.findings] + [entry(f, False) for f in self.selection.rest]
         return DigestRecord(digest_id=self.digest_id, supervisor_id=self.recipient.id, recipient=self.recipient.email,

@@ -113,7 +113,7 @@ class Ledger:
         return [DigestRecord.from_doc(r) for r in rows]
 
     def excluded_post_ids(self, supervisor_id: str, since: datetime, channels: tuple[str, ...] = (DIGEST,)) -> list[str]:
-        """Post doc ids already queued or sent to the supervisor (first seen since `since`)."""
+        """Post doc ids already queued or sent to the supervisor (flagged since `since`)."""
         ids: list[str] = []
         search_after: list[Any] | None = None
         while True:
@@ -122,7 +122,7 @@ class Ledger:
                 "query": {"bool": {"filter": [
                     {"term": {"kind": "finding"}}, {"term": {"supervisor_id": supervisor_id}},
                     {"terms": {"channel": list(channels)}}, {"terms": {"status": [QUEUED, SENT]}},
-                    {"range": {"first_seen": {"gte": since.isoformat()}}}]}}}
+                    {"range": {"flagged_at": {"gte": since.isoformat()}}}]}}}
             if search_after:
                 body["search_after"] = search_after
             try:
@@ -188,6 +188,7 @@ class Ledger:
                 "digest_id": record.digest_id, "post_doc_id": finding["post_doc_id"],
                 "post_index": finding.get("post_index", ""), "severity": finding.get("severity", ""),
                 "region_code": finding.get("region_code", ""), "first_seen": finding.get("first_seen") or None,
+                "flagged_at": finding.get("flagged_at") or None,
                 "listed": bool(finding.get("listed")), "recipient": record.recipient, "status": status,
                 "attempts": record.attempts, "updated_at": now, **extra,
             }

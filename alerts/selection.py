@@ -1,8 +1,9 @@
 """Which findings a supervisor's digest holds, selected in Elasticsearch.
 
 A finding is a flagged post of a registered ASN account whose region lies in the supervisor's regions
-(`asn.region_path` holds the region and its ancestors, so a province code selects its kabupaten/kota), first seen
-inside the digest window, and not yet sent to that supervisor (the ledger's post ids are excluded). One search
+(`asn.region_path` holds the region and its ancestors, so a province code selects its kabupaten/kota), flagged
+inside the digest window (`flagged_at`: when the stored post became flagged, usually when it was first seen; a post
+that becomes flagged on a re-crawl is a finding then), and not yet sent to that supervisor (the ledger's post ids are excluded). One search
 returns the first `limit` findings in order (severity, account, time) and, as aggregations, the window's totals per
 severity, candidate pair and category, and the counts of the last 24 hours and of the 24 hours before.
 """
@@ -19,6 +20,7 @@ logger = logging.getLogger(__name__)
 
 SOURCE_EXCLUDES = ["text_normalised", "edits", "parent.text", "media", "engagement", "hashtags", "mentions", "links"]
 SEVERITY_ORDER = ("tinggi", "sedang", "rendah")
+FOUND_AT = "flagged_at"  # the time a finding counts from (windows, the 24-hour comparison, the order)
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,10 @@ class Found:
     def first_seen(self) -> str:
         return str(self.source.get("first_seen") or "")
 
+    @property
+    def flagged_at(self) -> str:
+        return str(self.source.get("flagged_at") or "")
+
 
 @dataclass
 class Selection:
@@ -62,7 +68,7 @@ class Selection:
     by_candidate: dict[str, int] = field(default_factory=dict)
     by_category: dict[str, int] = field(default_factory=dict)
     accounts: int = 0
-    last_24h: int = 0  # every flagged finding of the regions first seen in the 24 h before the window's end
+    last_24h: int = 0  # every finding of the regions flagged in the 24 h before the window's end
     previous_24h: int = 0  # ... and in the 24 h before that
 
     @property
@@ -79,17 +85,17 @@ def build_query(region_codes: tuple[str, ...], window: Window, exclude_ids: list
     """The search body (one request per digest)."""
     extra = [{"terms": {"severity": list(severities)}}] if severities else []
     compare_from = min(window.start, window.end - timedelta(hours=48))
-    in_window: dict[str, Any] = {"bool": {"filter": [{"range": {"first_seen": window.as_range()}}]}}
+    in_window: dict[str, Any] = {"bool": {"filter": [{"range": {FOUND_AT: window.as_range()}}]}}
     if exclude_ids:
         in_window["bool"]["must_not"] = [{"ids": {"values": exclude_ids}}]
     day = timedelta(hours=24)
     return {
         "query": {"bool": {"filter": regional_filter(region_codes) + extra + [
-            {"range": {"first_seen": {"gte": compare_from.isoformat(), "lt": window.end.isoformat()}}}]}},
+            {"range": {FOUND_AT: {"gte": compare_from.isoformat(), "lt": window.end.isoformat()}}}]}},
         "post_filter": in_window,
         "size": limit,
         "track_total_hits": False,
-        "sort": [{"severity": "desc"}, {"asn.account_id": "asc"}, {"first_seen": "asc"}, {"post_id": "asc"}],
+        "sort": [{"severity": "desc"}, {"asn.account_id": "asc"}, {FOUND_AT: "asc"}, {"post_id": "asc"}],
         "source": {"excludes": SOURCE_EXCLUDES},
         "aggs": {
             "window": {"filter": in_window, "aggs": {
@@ -99,10 +105,10 @@ def build_query(region_codes: tuple[str, ...], window: Window, exclude_ids: list
                 "accounts": {"cardinality": {"field": "asn.account_id"}},
             }},
             "compare": {"filters": {"filters": {
-                "last": {"range": {"first_seen": {"gte": (window.end - day).isoformat(),
-                                                  "lt": window.end.isoformat()}}},
-                "previous": {"range": {"first_seen": {"gte": (window.end - 2 * day).isoformat(),
-                                                      "lt": (window.end - day).isoformat()}}},
+                "last": {"range": {FOUND_AT: {"gte": (window.end - day).isoformat(),
+                                              "lt": window.end.isoformat()}}},
+                "previous": {"range": {FOUND_AT: {"gte": (window.end - 2 * day).isoformat(),
+                                                  "lt": (window.end - day).isoformat()}}},
             }}},
         },
     }
@@ -130,14 +136,16 @@ def _fetch_rest(client: Elasticsearch, prefix: str, body: dict[str, Any], after:
                 selection: Selection) -> None:
     page = {k: v for k, v in body.items() if k != "aggs"}
     page.update(size=5000, source=False, docvalue_fields=[
-        {"field": "first_seen", "format": "strict_date_optional_time"}, "severity", "asn.region_code"])
+        {"field": "first_seen", "format": "strict_date_optional_time"},
+        {"field": FOUND_AT, "format": "strict_date_optional_time"}, "severity", "asn.region_code"])
     while after:
         response = client.search(index=f"{prefix}posts", ignore_unavailable=True, allow_no_indices=True,
                                  search_after=after, **page)
         hits = response["hits"]["hits"]
         for hit in hits:
             values = {k: v[0] for k, v in (hit.get("fields") or {}).items() if v}
-            source = {"first_seen": values.get("first_seen", ""), "severity": values.get("severity", ""),
+            source = {"first_seen": values.get("first_seen", ""), FOUND_AT: values.get(FOUND_AT, ""),
+                      "severity": values.get("severity", ""),
                       "asn": {"region_code": values.get("asn.region_code", "")}}
             selection.rest.append(Found(doc_id=hit["_id"], index=hit["_index"], source=source))
         after = hits[-1]["sort"] if len(hits) == 5000 else []

@@ -135,6 +135,7 @@ class Post:
     asn: AsnRef | None = None
     # lifecycle, kept by the indexer and the re-check job
     first_seen: str = ""
+    flagged_at: str | None = None  # when the stored post became flagged (a post can become flagged on a re-crawl)
     last_seen: str = ""
     deleted_at: str | None = None
     edits: list[Edit] = field(default_factory=list)

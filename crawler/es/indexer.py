@@ -2,8 +2,9 @@
 
 Each post has a deterministic `_id` (platform + post id) and a monthly index (by `posted_at`). A batch is written
 in three steps:
-1. `mget` the stored versions (only lifecycle fields): a re-crawl keeps `first_seen`, records an edited text in
-   `edits`, and refreshes counts and `last_seen`;
+1. `mget` the stored versions (only lifecycle fields): a re-crawl keeps `first_seen` (and `flagged_at` while the
+   post stays flagged: a post that becomes flagged on a re-crawl is a finding from then on), records an edited
+   text in `edits`, and refreshes counts and `last_seen`;
 2. `bulk`: `create` for new documents, `index` guarded by `if_seq_no`/`if_primary_term` for known ones, so two
    writers never overwrite each other and a retried batch never doubles a document;
 3. per item: success; version conflict → redo from step 1; 429/5xx → retry with backoff; any other rejection
@@ -28,7 +29,7 @@ from crawler.items import post_doc_id
 
 logger = logging.getLogger(__name__)
 
-LIFECYCLE_FIELDS = ["text", "first_seen", "last_seen", "edits", "deleted_at", "raw"]
+LIFECYCLE_FIELDS = ["text", "flagged", "first_seen", "flagged_at", "last_seen", "edits", "deleted_at", "raw"]
 # Top-level date fields of the posts mapping: an empty string there means "unknown" and is sent as null.
 DATE_FIELDS = tuple(name for name, spec in index_mappings.properties("posts").items() if spec.get("type") == "date")
 TRANSIENT_STATUSES = {408, 429, 500, 502, 503, 504}
@@ -210,9 +211,17 @@ class PostIndexer:
         doc["last_seen"] = now
         if old is None:
             doc["first_seen"] = doc.get("first_seen") or now
+            doc["flagged_at"] = (doc.get("flagged_at") or doc["first_seen"]) if doc.get("flagged") else None
             return doc
         source = old.get("_source", {})
         doc["first_seen"] = source.get("first_seen") or now
+        # a post flagged before keeps the time it became flagged; one that becomes flagged now is a finding now
+        if not doc.get("flagged"):
+            doc["flagged_at"] = None
+        elif source.get("flagged"):
+            doc["flagged_at"] = source.get("flagged_at") or source.get("first_seen") or now
+        else:
+            doc["flagged_at"] = now
         edits = list(source.get("edits") or [])
         old_text = source.get("text")
         if old_text is not None and old_text != doc.get("text"):
