@@ -5,8 +5,10 @@
   weak references to three or more pairs of one contest (a comparison of the pairs). A prayer ("amin ya Allah")
   never counts.
 - A bare number counts as a ballot number after a ballot cue ("coblos 02", "nomor urut 3", "salam 2 jari") with
-  election context, or when zero-padded ("01", "02") with election context, unless a word around it says it is a
-  floor, room, time, queue, rank, jersey or legislative list number.
+  election context, or when zero-padded ("01", "02", a lone keycap 2️⃣) with election context or right after a word
+  choosing a side ("milih 02"), unless a word around it says it is a floor, room, time, queue, rank, jersey or
+  legislative list number. Number words: Indonesian, Javanese and Sundanese ("nomer telu", "nomer opat").
+- Numbers naming every pair of a contest are a list, not partisan cues (the matcher: `_listed_contests`).
 - Which pair a number means: the contest the post names or refers to, else the contest whose campaign is on at
   the post's date, else the national one.
 """
@@ -29,7 +31,12 @@ CONTEXT_WINDOW = 100  # characters of normalised text either side of an ambiguou
 # regex engine skips ahead to candidate characters (same matches as a leading lookbehind, faster).
 _NOT_AFTER = r"[\w.:/,#@+-]"
 _NOT_BEFORE = r"(?![\w%]|[.:/,]\d)"
-_NUMBER_WORDS = ("satu", "dua", "tiga", "empat", "lima")
+# Indonesian, then Javanese (siji loro telu papat) and Sundanese (hiji tilu opat) ballot numbers: a number word
+# counts only right after "nomor", "no" or "urut", or before "jari" (see find_numbers); the regional ones are
+# looked for only in texts containing "nomor " or "urut " (few do)
+_INDONESIAN_NUMBER_WORDS = ("satu", "dua", "tiga", "empat", "lima")
+_REGIONAL_NUMBER_WORDS = ("siji", "loro", "telu", "papat", "hiji", "tilu", "opat")
+_NUMBER_WORDS = _INDONESIAN_NUMBER_WORDS + _REGIONAL_NUMBER_WORDS
 NUMBER_RE = re.compile(
     "(" + "|".join([f"0[1-9](?<!{_NOT_AFTER}..)"] + [f"{d}(?<!{_NOT_AFTER}.)" for d in "123456789"]
                    + [f"{w}(?<!{_NOT_AFTER}{w})" for w in _NUMBER_WORDS])
@@ -46,6 +53,10 @@ STRONG_NUMBER_CUES = frozenset({"coblos", "nyoblos", "dicoblos", "paslon", "capr
                                 "cawagub", "cabup", "calon"})
 WEAK_NUMBER_CUES = frozenset({"nomor", "no", "urut", "pilih", "milih", "pilihan", "pemilih", "pendukung",
                               "dukung", "kubu", "tim", "menangkan", "lanjutkan", "salam"})
+# choosing a side: right before a zero-padded number ("milih 02", "pendukung 01") these need no further context,
+# and a number they name stays a partisan cue in a post that lists every pair's number (see find_numbers)
+CHOICE_NUMBER_CUES = frozenset({"coblos", "nyoblos", "dicoblos", "pilih", "milih", "pemilih", "pendukung",
+                                "dukung", "kubu", "menangkan", "lanjutkan"})
 # the words a number's neighbour words are compared with: a neighbour equal to one of them (even cut short by its
 # window) means the text contains it, so a text containing none of them has no number cue; the matcher's automaton
 # reports whether it contains one (find_numbers' `cue_hint`)
@@ -75,7 +86,9 @@ PERSON_ROLES = frozenset({
 })
 _ROLE_FILLERS = frozenset({"yang", "si", "itu", "kita", "kami", "sang"})
 NEGATORS = frozenset({"jangan", "tidak", "bukan", "ogah", "anti", "ulah", "stop", "tolak", "haram", "moal",
-                      "emoh", "males", "malas"})
+                      "emoh", "males", "malas",
+                      "ojo", "ora", "teu", "henteu", "entong",  # Javanese, Sundanese, Betawi
+                      "don", "dont", "never"})  # English mixing: "don't vote" ("don't" is the tokens don, t)
 TOKEN_RE = re.compile(r"[^\W_]+")
 # ASCII bytes: every one that is not a letter or a digit to a space, so that `split()` gives TOKEN_RE's tokens
 _TOKEN_BYTES = bytes(c if c < 128 and chr(c).isalnum() else 32 for c in range(256))
@@ -100,6 +113,7 @@ class NumberRef:
     gesture: bool  # "N jari" or a gesture emoji
     strong: bool  # a strong ballot cue or "salam N jari"
     padded: bool
+    choice: bool = False  # after a word choosing a side (CHOICE_NUMBER_CUES) or "salam N jari"
 
 
 def tokens_before(text: str, pos: int, count: int) -> list[str]:
@@ -134,10 +148,16 @@ def find_numbers(text: str, context_spans: list[tuple[int, int]], cue_hint: bool
         cue_hint = "jari" in text or _has_probe(text)
     if cue_hint:
         found = list(_DIGIT_NUMBER_RE.finditer(text))
-        for w in _NUMBER_WORDS:
+        for w in _INDONESIAN_NUMBER_WORDS:
             if w in text:
                 found = sorted(found + list(_WORD_NUMBER_RE.finditer(text)), key=_match_start)
                 break
+        else:
+            if "nomor " in text or "urut " in text:
+                for w in _REGIONAL_NUMBER_WORDS:
+                    if w in text:
+                        found = sorted(found + list(_WORD_NUMBER_RE.finditer(text)), key=_match_start)
+                        break
     elif not context_spans:
         return refs
     else:
@@ -178,7 +198,7 @@ def find_numbers(text: str, context_spans: list[tuple[int, int]], cue_hint: bool
         if after == "jari":
             end = text.index("jari", me) + 4
             if cue == "salam":
-                refs.append(NumberRef(text.rindex("salam", 0, ms), end, number, True, True, padded))
+                refs.append(NumberRef(text.rindex("salam", 0, ms), end, number, True, True, padded, True))
             elif any(ch in text[end:end + 4] for ch in "\u270c\u261d\U0001f91f\U0001f596") \
                     or context_outside(ms, end):
                 refs.append(NumberRef(ms, end, number, True, False, padded))
@@ -210,10 +230,11 @@ def find_numbers(text: str, context_spans: list[tuple[int, int]], cue_hint: bool
             start = text.rindex(cue, 0, ms)
             if w1 and w1 + " " + w0 in ("nomor urut", "no urut"):
                 start = text.rindex(w1, 0, start)
+            choice = cue in CHOICE_NUMBER_CUES
             if cue in STRONG_NUMBER_CUES:
-                refs.append(NumberRef(start, me, number, False, True, padded))
-            elif context_outside(start, me):
-                refs.append(NumberRef(start, me, number, False, cue in ("nomor", "urut", "pilih"), padded))
+                refs.append(NumberRef(start, me, number, False, True, padded, choice))
+            elif context_outside(start, me) or (padded and choice):
+                refs.append(NumberRef(start, me, number, False, cue in ("nomor", "urut", "pilih"), padded, choice))
         elif padded and (context_outside(ms, me) or w0 in STRONG_NUMBER_CUES or w0 in WEAK_NUMBER_CUES
                          or w1 in STRONG_NUMBER_CUES or w1 in WEAK_NUMBER_CUES):
             refs.append(NumberRef(ms, me, number, False, False, padded))

@@ -3,6 +3,8 @@
 Score = base + partisan cue weights + neutral weights (negative):
 - base 1 when the post refers to one side of a contest (not to every pair: neutral news), or is a comment under a
   candidate's official page (an interaction with that candidate, whatever its wording);
+- naming a pair of a contest over for more than lexicon.REFERENCE_LAPSE adds no base: its pairs are office
+  holders in the news by then (a partisan cue still counts);
 - a party named with no partisan cue is not enough (parties appear in traffic notices, news of demonstrations);
 - flagged when there is a referent and the score reaches 1.
 The category is the one with the largest cue weight (ties: hoaks, fasilitas_negara, keanggotaan_parpol,
@@ -44,9 +46,10 @@ class Decision:
 
 
 def score_post(has_candidate: bool, has_party: bool, all_pairs: bool, parent: bool,
-               cues: Sequence[tuple[Any, ...]], neutral_weight: float) -> tuple[bool, str | None, str, float]:
+               cues: Sequence[tuple[Any, ...]], neutral_weight: float,
+               lapsed: bool = False) -> tuple[bool, str | None, str, float]:
     """(flagged, category, severity, score) from what was found; each cue is a tuple (anything, id, category,
-    weight, ...), as the matcher builds them."""
+    weight, ...), as the matcher builds them. `lapsed`: the pairs named are of contests long over (no base)."""
     weights: dict[str, float] = {}
     hoax_cues: set[str] = set()
     for cue in cues:
@@ -57,7 +60,7 @@ def score_post(has_candidate: bool, has_party: bool, all_pairs: bool, parent: bo
     if "hoaks" in weights and len(hoax_cues) < 2:
         del weights["hoaks"]
     cue_sum = sum(weights.values())
-    base = 1.0 if (has_candidate and not all_pairs) or parent else 0.0
+    base = 1.0 if (has_candidate and not all_pairs and not lapsed) or parent else 0.0
     score = base + cue_sum + neutral_weight
     referent = has_candidate or has_party or parent
     flagged = referent and score >= 1.0 and (base > 0 or cue_sum > 0)

@@ -21,8 +21,12 @@ CONTEXT = "konteks_pemilu"  # shows that a post is about an election; no weight
 NEUTRAL = "netral"  # neutrality reminders, logistics, neutral news: negative weight
 NOT_CANDIDATE = "bukan_kandidat"  # a phrase containing an alias that names something else
 GESTURE_EMOJI = {"\u270c": 2, "\u261d": 1, "\U0001f91f": 3, "\U0001f596": 4}
-NUMBER_WORDS = {"satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6}
+NUMBER_WORDS = {"satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6,
+                "siji": 1, "loro": 2, "telu": 3, "papat": 4, "hiji": 1, "tilu": 3, "opat": 4}  # Javanese, Sundanese
 CAMPAIGN_LEAD, CAMPAIGN_TAIL = timedelta(days=120), timedelta(days=7)  # see Contest.live
+# after the election day plus this, naming a pair is no longer partisan by itself (see Contest.lapse)
+REFERENCE_LAPSE = timedelta(days=90)
+TYPO_MIN = 6  # one-word names at least this long get typo variants (see typo_variants)
 EXACT_BELOW = 3  # a key that squeezing of repeated letters would cut below this length keeps its exact form
 _REPEATED = re.compile(r"([a-z])\1")
 
@@ -86,10 +90,15 @@ class Contest:
     # when its campaign is on, for telling which pair a ballot number means (see context.resolve_number): from
     # CAMPAIGN_LEAD before the campaign starts to CAMPAIGN_TAIL after the election
     live: tuple[date, date] | None = field(init=False, default=None)
+    # the last day on which naming one of its pairs counts by itself: REFERENCE_LAPSE after the election (results,
+    # disputes); later the pairs' names are mostly office holders in the news ("Presiden Prabowo resmikan ...")
+    lapse: date | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         if self.election_date and self.campaign_start:
             self.live = (self.campaign_start - CAMPAIGN_LEAD, self.election_date + CAMPAIGN_TAIL)
+        if self.election_date:
+            self.lapse = self.election_date + REFERENCE_LAPSE
 
 
 @dataclass
@@ -99,6 +108,20 @@ class Lexicon:
     contests: dict[str, Contest]
     parties: dict[str, str]  # id -> name
     regex_terms: list[tuple[re.Pattern[str], Pattern]] = field(default_factory=list)
+
+
+def typo_variants(word: str) -> set[str]:
+    """Slips of a long one-word name that a reader still takes for it ("Parbowo", "Ganjr", "Gibarn"): two
+    neighbouring letters swapped or one vowel dropped, never the first letter (the start of a name carries it; a
+    dropped last letter makes words like "ganja"). They count as ambiguous aliases: only with election context."""
+    out = set()
+    for i in range(1, len(word) - 1):
+        if word[i] != word[i + 1]:
+            out.add(word[:i] + word[i + 1] + word[i] + word[i + 2:])
+        if word[i] in "aiueo":
+            out.add(word[:i] + word[i + 1:])
+    out.discard(word)
+    return out
 
 
 def _date(value: Any) -> date | None:
@@ -170,6 +193,7 @@ def build_lexicon(contests_doc: dict[str, Any], terms: list[dict[str, Any]]) -> 
         if key:
             patterns.append(Pattern(key=key, role=role, id=ident, text=text, exact=exact_form(text), **kw))
 
+    typo_sources: list[tuple[str, dict[str, Any]]] = []  # one-word names that name a pair alone: see typo_variants
     for contest in contests_doc.get("contests", []):
         period = contest.get("campaign_period") or [None, None]
         c = Contest(contest["id"], contest.get("name", contest["id"]), contest.get("level", ""),
@@ -188,6 +212,9 @@ def build_lexicon(contests_doc: dict[str, Any], terms: list[dict[str, Any]]) -> 
             common = dict(candidate_id=cand_id, contest_id=c.id, number=number)
             for alias in names + list(cand.get("aliases", [])):
                 add(alias, "candidate", cand_id, ambiguous=normalise_term(alias) in ambiguous, **common)
+                key = normalise_term(alias)
+                if key not in ambiguous and len(key) >= TYPO_MIN and key.isalpha():
+                    typo_sources.append((key, common))
             for alias in cand.get("ambiguous_aliases", []):
                 add(alias, "candidate", cand_id, ambiguous=True, **common)
             for tag in cand.get("hashtags", []):
@@ -206,6 +233,12 @@ def build_lexicon(contests_doc: dict[str, Any], terms: list[dict[str, Any]]) -> 
                     ambiguous=normalise_term(alias) in ambiguous_parties)
     for emoji, number in GESTURE_EMOJI.items():
         add(emoji, "gesture", f"gestur-{number}", number=number, category="atribut", weight=1.5, ambiguous=True)
+
+    taken = {p.key for p in patterns}
+    for key, common in typo_sources:
+        for typo in sorted(typo_variants(key) - taken):
+            patterns.append(Pattern(key=typo, role="candidate", id=common["candidate_id"], text=typo, ambiguous=True,
+                                    **common))
 
     regex_terms: list[tuple[re.Pattern[str], Pattern]] = []
     for term in terms:

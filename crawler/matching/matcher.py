@@ -24,6 +24,7 @@ SKB = frozenset({"dukungan_medsos", "kampanye", "atribut", "menjelekkan", "keang
 PARTY_CONTEXT = frozenset({"kader", "bendera", "partai", "koalisi", "caleg", "pengurus", "kta", "ketua", "dpc",
                            "gabung", "fraksi", "ranting"})
 PARENT_KINDS = frozenset({"comment", "reply", "share"})
+_NO_CONTESTS: frozenset[str] = frozenset()
 
 
 def _parse_date(value: Any) -> date | None:
@@ -61,6 +62,10 @@ class Matcher:
         self._dated = any(p.active_from or p.active_until for p in every)
         self._regional = any(p.regions for p in every)
         self._case_sensitive = any(p.case_sensitive for p in every)
+        # candidate id -> the last day naming the pair counts by itself (lexicon.Contest.lapse)
+        self._lapse = {cid: lexicon.contests[c.contest_id].lapse for cid, c in lexicon.candidates.items()
+                       if c.contest_id in lexicon.contests and lexicon.contests[c.contest_id].lapse}
+        self._first_lapse = min(self._lapse.values(), default=None)  # before it, nothing has lapsed
 
     @classmethod
     def from_data(cls, contests: dict[str, Any], terms: list[dict[str, Any]]) -> Matcher:
@@ -193,11 +198,29 @@ class Matcher:
             p = h.pattern
             if p.weight and p.category in SKB:
                 cues.append((h, p.id, p.category, p.weight, False, nt.span_to_original(h.start, h.end)))
-        for n, _cid in number_refs:
-            if n.gesture or n.strong:
+        listed: frozenset[str] | set[str] = _NO_CONTESTS
+        if number_refs and len(number_refs) + len(accepted) > 1:
+            listed = _listed_contests(index, accepted, number_refs)
+        for n, cid in number_refs:
+            if (n.gesture or n.strong) and not (listed and not n.choice and index.contest_of.get(cid) in listed):
                 cues.append((None, f"nomor-{n.number}", "atribut" if n.gesture else "dukungan_medsos",
                              2.0 if n.gesture and n.strong else 1.0, False, nt.span_to_original(n.start, n.end)))
-        return report(index, text, nt, accepted, number_refs, cues, neutral_hits, rejected, parent)
+        first = self._first_lapse
+        lapsed = (posted is not None and first is not None and posted > first and bool(accepted or number_refs)
+                  and self._lapsed(posted, accepted, number_refs))
+        return report(index, text, nt, accepted, number_refs, cues, neutral_hits, rejected, parent, lapsed)
+
+    def _lapsed(self, posted: date, accepted: list[Hit], number_refs: list[tuple[ctx.NumberRef, str | None]]) -> bool:
+        """Whether the post names pairs only of contests over by more than lexicon.REFERENCE_LAPSE (at least one)."""
+        lapse = self._lapse
+        named = False
+        for cid in [h.pattern.candidate_id for h in accepted] + [cid for _, cid in number_refs]:
+            if cid:
+                last = lapse.get(cid)
+                if last is None or posted <= last:
+                    return False
+                named = True
+        return named
 
     def _weak(self, t: str, weak: list[Hit], strong: list[Hit], context_spans: list[tuple[int, int]],
               parent_context: bool) -> tuple[list[Hit], list[Hit]]:
@@ -246,6 +269,28 @@ class Matcher:
 
 def _end(h: Hit) -> int:
     return h.end
+
+
+def _listed_contests(index: LexiconIndex, accepted: list[Hit],
+                     number_refs: list[tuple[ctx.NumberRef, str | None]]) -> frozenset[str] | set[str]:
+    """The contests every pair of which the post names, by name or number: a list ("nomor urut: 1 Ridwan Kamil, 2
+    Dharma-Kun, 3 Pramono-Rano", "saksi paslon 01, 02, 03", a reminder showing ☝️✌️🤟), not a salute. Their numbers
+    are then no partisan cue unless a word choosing a side comes right before one ("coblos 02")."""
+    cids = {cid for _, cid in number_refs}
+    for h in accepted:
+        cids.add(h.pattern.candidate_id)
+    if len(cids) < 3:  # most posts name one pair by name and number ("" and None are no pair)
+        cids.discard("")
+        cids.discard(None)  # type: ignore[arg-type]
+        if len(cids) < 2:
+            return _NO_CONTESTS
+    named: dict[str, set[str]] = {}
+    contest_of = index.contest_of
+    for cid in cids:
+        contest = contest_of.get(cid) if cid else None
+        if contest is not None:
+            named.setdefault(contest, set()).add(cid)  # type: ignore[arg-type]
+    return {c for c, ids in named.items() if len(ids) >= 2 and ids >= index.pairs[c]}
 
 
 def _sort_hits(hits: list[Hit]) -> tuple[list[tuple[int, int]], list[Hit], list[Hit], list[Hit], list[str], list[Hit]]:

@@ -1,11 +1,12 @@
 """Normalisation of Indonesian social-media text, with every span mappable back to the original text.
 
 The passes, in order (patterns in the lexicon go through the very same function, so both sides agree):
+0. A lone keycap digit (3️⃣) written zero-padded ("03"), see `_keycaps`.
 1. Unicode: NFKC per character (fancy letters 𝐏𝐫𝐚𝐛𝐨𝐰𝐨, full-width), accents stripped, zero-width characters,
    variation selectors and keycap marks removed, then lower case.
 2. Letters broken by dots, spaces, dashes or stars (P.r.a.b.o.w.o, A n i e s) joined back into one word.
 3. Same-length rewrites: a hyphen or underscore between letters becomes a space (Anies-Muhaimin), leetspeak digits
-   between letters become letters (Pr4b0wo).
+   between letters, or opening a word of letters, become letters (Pr4b0wo, 3mil).
 4. Elongation squeezed: every run of one repeated letter becomes one letter (pilihhhh, Aniesss, aamiin). The text
    just before this pass is kept (`NormText.unsqueezed`): acronyms like "PPP" must be matched there, since their
    squeezed key "p" would match any "p" (see lexicon.exact_form and automaton.ExactFinder).
@@ -66,6 +67,11 @@ _SPACED_RE = re.compile(r"(?<![^\W_])([^\W_])([ .\-*_\u00b7])(?:[^\W_]\2){2,}[^\
 # The lookbehinds sit after the first character so that the regex engine can skip ahead to candidate characters.
 _HYPHEN_RE = re.compile(r"[-_](?<=[^\W\d_][-_])(?=[^\W\d_])")
 _LEET_RE = re.compile(r"[013457@$](?<=[a-z].)(?=[a-z])")
+# A leet digit opening a word of letters ("3mil", "4nies"): not after a word character, before two letters (run
+# after _LEET_RE, so "4n1es" is "4nies" by then). "@" and "$" are left alone there: "@handle", "$5".
+_LEET_START_RE = re.compile(r"[013457](?<![\w][013457])(?=[a-z]{2})")
+# A keycap digit ("3\ufe0f\u20e3", emoji 3️⃣): see _keycaps.
+_KEYCAP_RE = re.compile(r"([0-9])\ufe0f?\u20e3")
 # Cheap pre-check: the spaced-letters pass runs only when this finds something (implied by a match of the pass).
 _SPACED_HINT_RE = re.compile(r"[ .\-*_\u00b7][^\W_][ .\-*_\u00b7][^\W_][ .\-*_\u00b7]")
 # The same pre-checks on ASCII text, as byte translations: a class per byte, then one substring test.
@@ -387,6 +393,16 @@ def _join_spaced(m: re.Match[str]) -> str:
     return chars
 
 
+def _keycaps(text: str) -> tuple[str, list[Edit]]:
+    """Pass 0: a keycap digit (2️⃣) is an emphasised number: written zero-padded ("02"), which counts as a ballot
+    number with election context (context.find_numbers). Two or more different keycap digits are a numbered list
+    ("1️⃣ bawa KTP 2️⃣ ..."): they are left as plain digits (pass 1 drops the marks)."""
+    digits = {m.group(1) for m in _KEYCAP_RE.finditer(text)}
+    if len(digits) != 1 or "0" in digits:
+        return text, []
+    return _apply(_KEYCAP_RE, lambda m: "0" + m.group(1), text)
+
+
 def normalise(text: str) -> NormText:
     """Normalise `text` (see the module docstring); `NormText.text` is what the matcher reads."""
     layers: list[list[Edit]] = []  # only the passes that changed the length
@@ -395,6 +411,10 @@ def normalise(text: str) -> NormText:
         s = s.lower()
         plain = printable = True
     else:
+        if "\u20e3" in s:
+            s, edits = _keycaps(s)
+            if edits:
+                layers.append(edits)
         # the class tables stand for the text when its other characters are neither word characters nor separators
         s, edits, plain, printable = _fold(s)
         if edits:
@@ -417,6 +437,8 @@ def normalise(text: str) -> NormText:
     classes = b.translate(_LEET_CLASSES)
     if classes.find(b"a1a") >= 0:  # exact on any text: only ASCII takes part
         s = _LEET_RE.sub(lambda m: LEET[m.group(0)], s)
+    if classes.find(b"1aa") >= 0:  # a superset of _LEET_START_RE's matches (the regex checks the word start)
+        s = _LEET_START_RE.sub(lambda m: LEET[m.group(0)], s)
     # pass 6's pre-check, made here: the passes in between neither make nor remove a double space or an unprintable
     # character (a hyphen between letters becomes a single space; only letters change after it). Every white space
     # but " " is unprintable (pass 1 turned non-ASCII white space into " "): a cheap superset check, _SPACE_RE does

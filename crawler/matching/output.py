@@ -117,8 +117,9 @@ def no_reference(text: str, nt: NormText, cues: list[Cue], neutral_hits: list[Hi
 
 def report(index: LexiconIndex, text: str, nt: NormText, accepted: list[Hit],
            number_refs: list[tuple[NumberRef, str | None]], cues: list[Cue], neutral_hits: list[Hit],
-           rejected: list[Hit], parent: str | None) -> Decision:
-    """The decision from what the rules kept: references, then numbers, then the watch terms."""
+           rejected: list[Hit], parent: str | None, lapsed: bool = False) -> Decision:
+    """The decision from what the rules kept: references, then numbers, then the watch terms. `lapsed`: the pairs
+    named are of contests long over, so that naming them is not partisan by itself (Matcher._lapsed)."""
     cand_words: dict[str, list[str]] = {}
     party_words: dict[str, list[str]] = {}
     rows: list[Row] = []
@@ -151,7 +152,7 @@ def report(index: LexiconIndex, text: str, nt: NormText, accepted: list[Hit],
     for h in neutral_hits:
         neutral_weight += h.pattern.weight
     flagged, category, severity, score = score_post(bool(candidates), bool(parties), all_pairs, bool(parent),
-                                                    cues, neutral_weight)
+                                                    cues, neutral_weight, lapsed)
     if not cand_words and not party_words and not parent and not flagged and not neutral_hits \
             and not rejected and not all_pairs:
         explanation = NO_REFERENCE
@@ -169,4 +170,6 @@ def report(index: LexiconIndex, text: str, nt: NormText, accepted: list[Hit],
                               [nt.original_text(h.start, h.end) for h in neutral_hits] if neutral_hits else [],
                               parent, index.cand_labels.get(parent, parent) if parent else "", all_pairs,
                               [nt.original_text(h.start, h.end) for h in rejected] if rejected else [])
+        if lapsed and not flagged:
+            explanation += " Pemilihannya sudah lama selesai: menyebut paslon saja tidak dihitung."
     return Decision(flagged, severity, category, candidates, parties, matches, explanation, nt.text, score)
