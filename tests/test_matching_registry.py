@@ -58,6 +58,8 @@ def test_unreachable_registry_falls_back_to_shipped_files(caplog: pytest.LogCapt
         contests, terms = load_lexicon(settings)
     assert contests == read_contests() and terms == read_terms()
     assert "from shipped file" in caplog.text
+    [warning] = [r for r in caplog.records if r.levelno == logging.WARNING and r.name == "crawler.matching.loader"]
+    assert "not the operators' own" in warning.getMessage()
 
 
 def test_pipeline_passes_asn_region_to_matcher() -> None:

@@ -67,10 +67,12 @@ def registry_lexicon(settings: Any) -> tuple[dict[str, Any], list[dict[str, Any]
         contests, terms = RegistryStore(client, index_prefix(settings)).lexicon()
     # TypeError: settings without the Elasticsearch section (a bare Scrapy Settings)
     except (ApiError, TransportError, RegistryError, OSError, ValueError, TypeError) as exc:
-        logger.info("matching: registry not reachable or not readable (%s); registry not used", exc)
+        logger.warning("matching: registry not reachable or not readable (%s): this crawl matches with the shipped "
+                       "contests and terms, not the operators' own", exc)
         return None
     if not contests.get("contests"):
-        logger.info("matching: registry has no contests; registry not used")
+        logger.warning("matching: the registry has no contests (run `pantau es setup`): this crawl matches with "
+                       "the shipped contests and terms")
         return None
     return contests, terms
 
