@@ -2,7 +2,8 @@
 page renders, read from the DOM after each scroll (infinite scroll adds more) → Post items.
 
 Before each read of the page, every cut message ("… Lihat selengkapnya" / "See more") in the posts shown is opened
-by clicking its button, so the full text is read; shares carry their original as `parent` (see the parser)."""
+by clicking its button (`crawler.browser.expand`, shared with `pantau recheck`), so the full text is read; shares
+carry their original as `parent` (see the parser)."""
 from __future__ import annotations
 
 import logging
@@ -11,6 +12,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from crawler.browser.capture import Captured
+from crawler.browser.expand import expand_cut_texts
 from crawler.browser.spider import BrowserSpider
 from crawler.crawling.base import TargetRun
 from crawler.items import Post
@@ -18,15 +20,6 @@ from crawler.parsers import facebook as parser
 from crawler.parsers.common import ParsedPage
 
 logger = logging.getLogger(__name__)
-
-# the expander buttons (role=button, label in `labels`) inside the message boxes of the posts shown
-_EXPANDERS = """(labels) => Array.from(document.querySelectorAll(
-    'div[role="article"] :is([data-ad-preview="message"], [data-ad-comet-preview="message"], '
-    + '[data-ad-rendering-role="story_message"]) [role="button"]'))
-  .filter((b) => labels.includes(b.textContent.trim().toLowerCase()))"""
-_CLICK_EXPANDERS = "(labels) => { const found = (" + _EXPANDERS + ")(labels); found.forEach((b) => b.click()); " \
-                   "return found.length; }"
-_COUNT_EXPANDERS = "(labels) => (" + _EXPANDERS + ")(labels).length"
 
 
 class FacebookSpider(BrowserSpider):
@@ -58,19 +51,11 @@ class FacebookSpider(BrowserSpider):
         return await super().snapshot(page)
 
     async def expand_messages(self, page: Any) -> int:
-        """Click every cut message's expander in the posts shown and wait (briefly) until they opened; returns how
-        many were clicked. The click is dispatched in the page (no scrolling, so the feed does not load more)."""
+        """Open every cut message in the posts shown (`crawler.browser.expand`); returns how many were clicked."""
         assert self.config is not None
-        labels = list(parser.EXPANDERS)
-        try:
-            clicked = int(await page.evaluate(_CLICK_EXPANDERS, labels))
-            if clicked:
-                await page.wait_for_function(_COUNT_EXPANDERS + " === 0", arg=labels,
-                                             timeout=max(1000, self.config.navigation_timeout_ms // 3))
-        except Exception as exc:  # playwright's TimeoutError or a page gone: the parser reads what is shown
-            logger.debug("facebook: cut messages not all opened on %s: %s", page.url, exc)
-            return 0
-        self.crawler.stats.inc_value("pantau/facebook/messages_expanded", clicked)
+        clicked = await expand_cut_texts(page, max(1000, self.config.navigation_timeout_ms // 3))
+        if clicked:
+            self.crawler.stats.inc_value("pantau/facebook/messages_expanded", clicked)
         return clicked
 
     def parse_captured(self, captured: Captured) -> ParsedPage | None:

@@ -15,8 +15,22 @@ from typing import Any, Mapping
 
 logger = logging.getLogger(__name__)
 
-LAUNCH_ARGS: tuple[str, ...] = ("--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                "--disable-component-update", "--no-first-run")
+# Google services a crawl browser must not call. Chromium (156, Debian's build) still asks update.googleapis.com
+# for its on-device-model component and accounts.google.com for ListAccounts at every start despite
+# --disable-background-networking/--disable-component-update; resolving these names to "not found" stops the
+# request before any DNS query or connection. (--disable-features is not used: Chromium keeps only the last one,
+# which would drop the list Playwright passes.)
+GOOGLE_SERVICE_HOSTS: tuple[str, ...] = (
+    "accounts.google.com", "update.googleapis.com", "clients1.google.com", "clients2.google.com",
+    "clientservices.googleapis.com", "optimizationguide-pa.googleapis.com", "content-autofill.googleapis.com",
+    "safebrowsing.googleapis.com", "safebrowsingohttpgateway.googleapis.com", "redirector.gvt1.com",
+    "*.gvt1.com", "dl.google.com")
+LAUNCH_ARGS: tuple[str, ...] = (
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--no-first-run", "--no-default-browser-check", "--disable-sync", "--disable-default-apps",
+    "--disable-domain-reliability", "--disable-client-side-phishing-detection", "--metrics-recording-only",
+    "--disable-breakpad",
+    "--host-resolver-rules=" + ", ".join(f"MAP {host} ~NOTFOUND" for host in GOOGLE_SERVICE_HOSTS))
 BLOCKABLE_TYPES: frozenset[str] = frozenset({"image", "font", "media"})
 SYSTEM_CANDIDATES: tuple[str, ...] = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 PATH_NAMES: tuple[str, ...] = ("chromium", "chromium-browser")

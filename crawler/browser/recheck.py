@@ -4,8 +4,9 @@ Flagged, not yet deleted posts are read from the posts alias; each post's permal
 the platform's session when there is one; requests to internal hosts other than the `base_url` override are
 aborted, `crawler.browser.blocking.guard`). Gone → `deleted_at`; changed text → a new entry in `edits` (the text as
 it now reads; `text` keeps what was flagged). Nothing else is touched: the evidence (raw response, screenshot) of a
-deleted post stays. A text the permalink shows cut (Facebook's "Lihat selengkapnya") is not compared: it would
-read as an edit. Writes are partial-document updates (no scripts: the server may have no painless).
+deleted post stays. A text the permalink shows cut (Facebook's "Lihat selengkapnya") is opened first, as the spider
+does (`crawler.browser.expand`), so an edit in a long post is seen; one that stays cut is not compared (it would
+read as an edit). Writes are partial-document updates (no scripts: the server may have no painless).
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from crawler.browser.blocking import guard, netloc_of
 from crawler.browser.capture import NetworkCapture
 from crawler.browser.config import BrowserConfig
 from crawler.browser.detect import classify
+from crawler.browser.expand import expand_cut_texts
 from crawler.crawling.urls import rewrite
 from crawler.parsers import facebook as facebook_parser
 from crawler.parsers import instagram as instagram_parser
@@ -31,6 +33,8 @@ logger = logging.getLogger(__name__)
 
 DETAIL_PATTERNS = {"x": {"TweetDetail": r"/i/api/graphql/[\w-]+/TweetDetail\b"}}
 # Permalink pages whose own HTML carries the post (Instagram's and Threads' data-sjs JSON, Facebook's article).
+# Facebook's may show the message cut: it is opened before the page is read.
+EXPANDS_CUT_TEXT = {"facebook"}
 PAGE_READERS = {"instagram": instagram_parser.parse_post_page, "threads": threads_parser.parse_page,
                 "facebook": facebook_parser.parse_feed_html}
 
@@ -89,6 +93,8 @@ async def _inspect(context: Any, source: dict[str, Any], base_url: str | None, t
         status = response.status if response is not None else 200
         if platform in DETAIL_PATTERNS:
             await capture.wait_for(1, timeout=timeout_ms / 1000 / 3)
+        if platform in EXPANDS_CUT_TEXT:
+            await expand_cut_texts(page, timeout_ms // 3)
         html = await page.content()
         post_id = source.get("post_id", "")
         if platform == "x":

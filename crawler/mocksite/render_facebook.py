@@ -7,7 +7,8 @@ in the UFI2 test ids, comments as nested articles. The permalink page shows one 
 available right now" when removed). Walls: `/login/?next=` (login wall, dead session) and `/checkpoint/`.
 A message longer than `CUT_AT` is cut in the feed with "… Lihat selengkapnya" (`role="button"`); the page's script
 opens it with the full text from the page's Relay data (story nodes {post_id, message: {text}} in a `data-sjs` blob
-for the first posts, in the GraphQL answer's `edges` for the next ones); the permalink page shows it whole. A share
+for the first posts, in the GraphQL answer's `edges` for the next ones); the permalink page shows it whole, unless
+the post's `extra.permalink_cut` is set (cut there too, opened the same way, as Facebook does on some layouts). A share
 (`kind: "share"`, `parent` the original) reads "<name> membagikan kiriman." and carries the original below the
 sharer's words: its author (`h3`), its permalink and time, its message (`data-ad-rendering-role="story_message"`).
 """
@@ -195,8 +196,13 @@ def serve_page(site: MockSite, request: Request) -> Reply | None:
         post = site.world.post("facebook", account.handle, post_id)
         if post is None or post.deleted:
             return Reply(body=_unavailable(), content_type=HTML)
-        body = f'<main>{article(site.world, post, full=True)}</main>'
-        return Reply(body=shell(f"{account.display_name} | Facebook", body), content_type=HTML)
+        if not post.extra.get("permalink_cut"):
+            body = f'<main>{article(site.world, post, full=True)}</main>'
+            return Reply(body=shell(f"{account.display_name} | Facebook", body), content_type=HTML)
+        data = {"node": {"__typename": "Story", "id": post.id, "attachments": stories(site.world, [post])}}
+        body = (f'<main>{article(site.world, post)}</main>'
+                f'{relay_script(f"adp_CometSinglePostContentQueryRelayPreloader_{post.id}", data)}')
+        return Reply(body=shell(f"{account.display_name} | Facebook", body, "facebook.js"), content_type=HTML)
     failure = site.gate(account)
     if failure is not None:
         return failure

@@ -3,8 +3,10 @@
 // nodes {post_id, message: {text}}: the data-sjs blob for the first posts, the GraphQL answers for the next ones).
 (function () {
   "use strict";
-  var root = document.getElementById("fb-root"), cursor = root.dataset.cursor, loading = false;
-  var feed = root.querySelector('[role="feed"]'), done = !feed.querySelector('[role="progressbar"]');
+  // (a permalink page has no feed: only its cut message opens)
+  var root = document.getElementById("fb-root"), cursor = root ? root.dataset.cursor : null, loading = false;
+  var feed = root ? root.querySelector('[role="feed"]') : null;
+  var done = !feed || !feed.querySelector('[role="progressbar"]');
   var full = {};
   function remember(o) {
     if (!o || typeof o !== "object") { return; }
