@@ -230,7 +230,7 @@ ALERT_IMMEDIATE_MINUTES = _env_int("ALERT_IMMEDIATE_MINUTES", 5)
 # ---------------------------------------------------------------------------------------------------------------
 # env: SCHEDULER_CRAWL_ENABLED — false: `pantau serve` runs no crawls (digests only)
 SCHEDULER_CRAWL_ENABLED = _env_bool("SCHEDULER_CRAWL_ENABLED", True)
-# env: SCHEDULER_CRAWL_PLATFORMS — comma-separated platforms `pantau serve` crawls (default: all; intervals: CRAWL_INTERVAL_MINUTES)
+# env: SCHEDULER_CRAWL_PLATFORMS — platforms `pantau serve` crawls, comma-separated (default: all; CRAWL_INTERVAL_MINUTES)
 SCHEDULER_CRAWL_PLATFORMS = [p.strip() for p in _env(
     "SCHEDULER_CRAWL_PLATFORMS",
     "telegram,bluesky,mastodon,youtube,web,x,instagram,tiktok,facebook,threads").split(",") if p.strip()]
@@ -302,6 +302,7 @@ PLATFORM_RATE_LIMITS.update({
     "threads": {"delay": 8.0, "concurrency": 1},
 })
 # Re-check of flagged posts (`pantau recheck`): how many per run, and how old a post may be to be re-checked.
-# env: RECHECK_MAX_POSTS — flagged posts visited per re-check run
+# env: RECHECK_MAX_POSTS — flagged posts visited per re-check run (those confirmed longest ago first)
 RECHECK_MAX_POSTS = _env_int("RECHECK_MAX_POSTS", 200)
-RECHECK_MAX_AGE_DAYS = 90
+# env: RECHECK_MAX_AGE_DAYS — findings flagged more than this many days ago are no longer re-checked
+RECHECK_MAX_AGE_DAYS = _env_int("RECHECK_MAX_AGE_DAYS", 90)

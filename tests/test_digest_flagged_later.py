@@ -1,5 +1,6 @@
 """A post that becomes partisan on a later crawl (an edited text) is a finding from that crawl on: it reaches the
-next digest although it was first seen long before; a post that stays flagged keeps the time it was flagged."""
+next digest although it was first seen long before; a post that stays flagged keeps the time it was flagged, and a
+finding whose partisan words are edited away stays a finding, with the new text in `edits`."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -51,7 +52,18 @@ def test_a_post_flagged_on_a_later_crawl_is_a_finding_then(es_client: Any, index
     today = Window(clock.now - timedelta(days=1), clock.now + timedelta(minutes=1))
     assert [f.source["post_id"] for f in select(es_client, index_prefix, ("32",), today).findings] == ["p1"]
 
-    # edited back to a neutral text: no longer a finding
+    # edited back to a neutral text: a finding stays a finding (the violation happened); the new text is an edit
+    flagged_text = stored(1)["text"]
     clock.now += timedelta(days=1)
     indexer.index_posts([plain])
-    assert stored(1)["flagged"] is False and stored(1)["flagged_at"] is None
+    after = stored(1)
+    assert after["flagged"] is True and after["flagged_at"] == iso(T0 + timedelta(days=10))
+    assert after["text"] == flagged_text and after["candidates"] == ["pilpres-2024-02"]
+    # the neutral text is the version seen first: it is in `edits` once, however often it is crawled again
+    assert after["edits"] == [{"text": plain["text"], "seen_at": iso(T0)}]
+    other = {**plain, "text": "Rapat koordinasi di kantor, diundur besok"}
+    for _ in range(2):
+        clock.now += timedelta(hours=1)
+        indexer.index_posts([other])
+    assert [e["text"] for e in stored(1)["edits"]] == [plain["text"], other["text"]]
+    assert stored(1)["flagged"] is True and stored(1)["text"] == flagged_text

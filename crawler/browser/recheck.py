@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from crawler.browser.blocking import guard, netloc_of
@@ -57,14 +57,21 @@ class RecheckSummary:
         return sum(1 for o in self.outcomes if o.status == status)
 
 
-def flagged_posts(client: Any, posts_alias: str, *, platform: str | None = None, limit: int = 200) -> list[dict]:
-    """Flagged, not deleted posts (newest first)."""
+def flagged_posts(client: Any, posts_alias: str, *, platform: str | None = None, limit: int = 200,
+                  max_age_days: int | None = None, now: datetime | None = None) -> list[dict]:
+    """Flagged, not deleted posts that became findings within `max_age_days` (`flagged_at`; all when None): the ones
+    seen present longest ago first (`last_seen`: set by crawls and by re-check), so that successive runs go round
+    all of them."""
     filters: list[dict[str, Any]] = [{"term": {"flagged": True}}]
     if platform:
         filters.append({"term": {"platform": platform}})
+    if max_age_days is not None:
+        since = (now or datetime.now(timezone.utc)) - timedelta(days=max_age_days)
+        filters.append({"range": {"flagged_at": {"gte": since.isoformat()}}})
     query = {"bool": {"filter": filters, "must_not": [{"exists": {"field": "deleted_at"}}]}}
-    result = client.search(index=posts_alias, query=query, size=limit, sort=[{"posted_at": {"order": "desc"}}],
-                           ignore_unavailable=True, allow_no_indices=True)
+    order = [{"last_seen": {"order": "asc", "missing": "_first"}}, {"posted_at": {"order": "desc"}}]
+    result = client.search(index=posts_alias, query=query, size=limit, sort=order, ignore_unavailable=True,
+                           allow_no_indices=True)
     return list(result["hits"]["hits"])
 
 
@@ -130,10 +137,11 @@ async def _inspect(context: Any, source: dict[str, Any], base_url: str | None, t
 
 
 async def recheck_async(client: Any, posts_alias: str, config: BrowserConfig, *, base_url: str | None = None,
-                        platform: str | None = None, limit: int = 200) -> RecheckSummary:
+                        platform: str | None = None, limit: int = 200,
+                        max_age_days: int | None = None) -> RecheckSummary:
     from playwright.async_api import async_playwright
 
-    hits = flagged_posts(client, posts_alias, platform=platform, limit=limit)
+    hits = flagged_posts(client, posts_alias, platform=platform, limit=limit, max_age_days=max_age_days)
     summary = RecheckSummary()
     if not hits:
         return summary

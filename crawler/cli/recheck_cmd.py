@@ -13,7 +13,8 @@ logger = logging.getLogger(__name__)
 @click.option("--base-url", help="Replace the platforms' scheme and host (tests, mirrors); paths are kept.")
 @click.option("--limit", type=int, help="Posts to visit at most (default RECHECK_MAX_POSTS).")
 def recheck(platform: str | None, base_url: str | None, limit: int | None) -> None:
-    """Re-check flagged posts that are not yet known deleted.
+    """Re-check flagged posts that are not yet known deleted (flagged in the last RECHECK_MAX_AGE_DAYS days; those
+    confirmed present longest ago first, at most RECHECK_MAX_POSTS per run).
 
     A post that is gone gets `deleted_at` (its evidence stays); a post whose text changed gets the new text in
     `edits`.
@@ -37,7 +38,8 @@ def recheck(platform: str | None, base_url: str | None, limit: int | None) -> No
     try:
         client = get_client(settings)
         summary = run_recheck(client, index_name(settings, "posts"), config, base_url=base_url, platform=platform,
-                              limit=limit or settings.getint("RECHECK_MAX_POSTS", 200))
+                              limit=limit or settings.getint("RECHECK_MAX_POSTS", 200),
+                              max_age_days=settings.getint("RECHECK_MAX_AGE_DAYS", 90))
     except click.ClickException:
         raise
     except Exception as exc:  # connection problems: one line for the operator

@@ -4,7 +4,9 @@ Each post has a deterministic `_id` (platform + post id) and a monthly index (by
 in three steps:
 1. `mget` the stored versions (only lifecycle fields): a re-crawl keeps `first_seen` (and `flagged_at` while the
    post stays flagged: a post that becomes flagged on a re-crawl is a finding from then on), records an edited
-   text in `edits`, and refreshes counts and `last_seen`;
+   text in `edits`, and refreshes counts and `last_seen`. A finding stays a finding: when a flagged post's new
+   version is not flagged, the stored decision, the text it was made on and its evidence stay, and the new text
+   goes to `edits`. So `edits` holds the versions of the text other than `text`, each with when it was seen;
 2. `bulk`: `create` for new documents, `index` guarded by `if_seq_no`/`if_primary_term` for known ones, so two
    writers never overwrite each other and a retried batch never doubles a document;
 3. per item: success; version conflict → redo from step 1; 429/5xx → retry with backoff; any other rejection
@@ -29,7 +31,10 @@ from crawler.items import post_doc_id
 
 logger = logging.getLogger(__name__)
 
-LIFECYCLE_FIELDS = ["text", "flagged", "first_seen", "flagged_at", "last_seen", "edits", "deleted_at", "raw"]
+# what a flagged post keeps when a later version of it is not flagged: the decision and what it was made on
+DECISION_FIELDS = ["text", "text_normalised", "matches", "candidates", "parties", "category", "severity", "flagged",
+                   "explanation", "flagged_at", "raw"]
+LIFECYCLE_FIELDS = [*DECISION_FIELDS, "first_seen", "last_seen", "edits", "deleted_at"]
 # Top-level date fields of the posts mapping: an empty string there means "unknown" and is sent as null.
 DATE_FIELDS = tuple(name for name, spec in index_mappings.properties("posts").items() if spec.get("type") == "date")
 TRANSIENT_STATUSES = {408, 429, 500, 502, 503, 504}
@@ -215,17 +220,28 @@ class PostIndexer:
             return doc
         source = old.get("_source", {})
         doc["first_seen"] = source.get("first_seen") or now
-        # a post flagged before keeps the time it became flagged; one that becomes flagged now is a finding now
-        if not doc.get("flagged"):
-            doc["flagged_at"] = None
-        elif source.get("flagged"):
-            doc["flagged_at"] = source.get("flagged_at") or source.get("first_seen") or now
-        else:
-            doc["flagged_at"] = now
         edits = list(source.get("edits") or [])
         old_text = source.get("text")
-        if old_text is not None and old_text != doc.get("text"):
-            edits.append({"text": old_text, "seen_at": source.get("last_seen") or now})
+        if source.get("flagged") and not doc.get("flagged"):
+            # a finding stays a finding: a later version that is not flagged (the partisan words edited away, a
+            # lexicon that changed since) is recorded in `edits`; the decision, its text and evidence stay
+            for name in DECISION_FIELDS:
+                if name in source:
+                    doc[name] = source[name]
+            doc["flagged_at"] = source.get("flagged_at") or doc["first_seen"]
+            new_text = new.get("text")
+            if new_text is not None and new_text != old_text and (not edits or edits[-1].get("text") != new_text):
+                edits.append({"text": new_text, "seen_at": now})
+        else:
+            # one flagged before keeps the time it became flagged; one that becomes flagged now is a finding now
+            if not doc.get("flagged"):
+                doc["flagged_at"] = None
+            elif source.get("flagged"):
+                doc["flagged_at"] = source.get("flagged_at") or doc["first_seen"]
+            else:
+                doc["flagged_at"] = now
+            if old_text is not None and old_text != doc.get("text"):
+                edits.append({"text": old_text, "seen_at": source.get("last_seen") or now})
         doc["edits"] = edits
         if doc.get("deleted_at") is None and source.get("deleted_at"):
             doc["deleted_at"] = source["deleted_at"]
