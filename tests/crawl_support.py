@@ -1,13 +1,14 @@
-"""Helpers for the spider tests: the fixture site and `pantau crawl` run in a subprocess (one reactor each)."""
+"""Helpers for the spider tests: the fixture site and `pantau crawl` run in a process of its own (one reactor each,
+forked by tests/process_support.py)."""
 from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from tests.process_support import run_pantau
 
 PROJECT = Path(__file__).resolve().parents[1]
 WORLD = PROJECT / "tests" / "data" / "worlds" / "platforms.json"
@@ -29,8 +30,8 @@ class CrawlResult:
 def run_crawl(base_url: str, home: Path, platform: str, target: str, *extra: str) -> CrawlResult:
     out = home / f"out-{platform}-{len(list(home.glob('out-*')))}.jsonl"
     env = {**os.environ, "PANTAU_HOME": str(home), "PANTAU_LOG_LEVEL": "INFO"}
-    cmd = [sys.executable, "-m", "crawler", "-v", "crawl", "--platform", platform, "--target", target,
-           "--base-url", base_url, "--no-index", "--output", str(out), *FAST, *extra]
-    proc = subprocess.run(cmd, cwd=PROJECT, env=env, capture_output=True, text=True, timeout=120)
+    args = ["-v", "crawl", "--platform", platform, "--target", target, "--base-url", base_url, "--no-index",
+            "--output", str(out), *FAST, *extra]
+    proc = run_pantau(args, env=env, timeout=120)
     posts = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()] if out.exists() else []
     return CrawlResult(proc.returncode, proc.stdout, proc.stderr, posts)

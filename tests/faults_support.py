@@ -1,4 +1,5 @@
-"""Helpers for the fault tests: `pantau` commands as subprocesses against a mock site and a real Elasticsearch."""
+"""Helpers for the fault tests: `pantau` commands, each a process of its own (tests/process_support.py; `pantau crawl`
+watched while it runs is a plain subprocess), against a mock site and a real Elasticsearch."""
 from __future__ import annotations
 
 import os
@@ -8,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from elasticsearch import Elasticsearch
+
+from tests.process_support import run_pantau
 
 PROJECT = Path(__file__).resolve().parents[1]
 # fast and small: no politeness delays, tiny bulk batches, one quick retry before spooling
@@ -38,8 +41,7 @@ def start_pantau(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
 
 
 def pantau(env: dict[str, str], *args: str, timeout: float = 240) -> Run:
-    proc = subprocess.run([sys.executable, "-m", "crawler", *args], cwd=PROJECT, env=env, capture_output=True,
-                          text=True, timeout=timeout)
+    proc = run_pantau(list(args), env=env, timeout=timeout)
     return Run(proc.returncode, proc.stdout, proc.stderr)
 
 

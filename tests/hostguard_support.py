@@ -1,13 +1,20 @@
-"""A DNS stand-in for the host-guard tests: fixed answers, synchronous, no look-up ever leaves the process."""
+"""Helpers for the host-guard tests: a DNS stand-in (fixed answers, synchronous, no look-up ever leaves the process)
+and a HostGuardMiddleware wired to it with a minimal crawler."""
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import socket
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any
 
+from scrapy import Request
+from scrapy.statscollectors import MemoryStatsCollector
 from twisted.internet.defer import Deferred, maybeDeferred
 
+from crawler.config import load_settings
+from crawler.crawling.hostguard import HostGuardMiddleware
 from crawler.crawling.safedns import HostAnswers
 
 
@@ -50,3 +57,17 @@ class FakeDNS:
 
     def answers(self, cache_size: int = 100) -> HostAnswers:
         return HostAnswers(self.run, cache_size=cache_size, lookup=self.lookup)
+
+
+def guard(dns: FakeDNS, base_url: str | None = None) -> HostGuardMiddleware:
+    """The middleware answering from `dns`, on a crawler whose spider has `base_url` (the --base-url exemption)."""
+    middleware = HostGuardMiddleware(answers=dns.answers())
+    crawler = SimpleNamespace(spider=SimpleNamespace(base_url=base_url), settings=load_settings())
+    crawler.stats = MemoryStatsCollector(crawler)
+    middleware.crawler = crawler  # type: ignore[assignment]
+    return middleware
+
+
+def fetch(middleware: HostGuardMiddleware, url: str) -> None:
+    """The middleware's verdict on one request: None passes, IgnoreRequest is raised for a refusal."""
+    return asyncio.run(middleware.process_request(Request(url)))

@@ -17,8 +17,8 @@ import pytest
 from crawler.mocksite import MockSite, World
 from crawler.mocksite.browser_routes import install
 from crawler.mocksite.server import Reply
+from tests.browser_support import PROJECT, ours
 
-PROJECT = Path(__file__).resolve().parents[1]
 RUN_MARK = f"browser-lanes-{os.getpid()}"
 HEALTHY = [f"lajur_{i}" for i in range(5)]
 # order matters: the failing profile is the second lane's first target, so its lane goes on in a new page
@@ -55,22 +55,6 @@ def site() -> Iterator[MockSite]:
         yield mock
 
 
-def ours(words: tuple[bytes, ...]) -> set[int]:
-    """Processes started by this module's crawl (they inherit PANTAU_TEST_RUN) whose command line has all words."""
-    found = set()
-    mark = f"PANTAU_TEST_RUN={RUN_MARK}".encode()
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            cmdline = (entry / "cmdline").read_bytes()
-            if all(word in cmdline for word in words) and mark in (entry / "environ").read_bytes().split(b"\0"):
-                found.add(int(entry.name))
-        except OSError:
-            continue
-    return found
-
-
 def crawl(site: MockSite, home: Path) -> tuple[subprocess.CompletedProcess[str], dict[str, Any], set[int]]:
     """The crawl in a child process; also every Playwright driver process seen while it ran."""
     env = {**os.environ, "PANTAU_HOME": str(home), "PANTAU_SESSIONS_DIR": str(home / "sessions"),
@@ -83,7 +67,7 @@ def crawl(site: MockSite, home: Path) -> tuple[subprocess.CompletedProcess[str],
 
     def watch() -> None:
         while not done.wait(0.05):
-            drivers.update(ours((b"run-driver",)))
+            drivers.update(ours(RUN_MARK, b"run-driver"))
 
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
@@ -113,4 +97,4 @@ def test_lanes_visit_many_profiles_in_few_pages(site: MockSite, tmp_path: Path) 
     data_requests = site.requests_to("/i/api/graphql/")
     assert data_requests and all(r.headers["user-agent"].startswith("PantauNetralitas/") for r in data_requests)
     assert not site.requests_to("/pantau-mock-static/avatar.png")  # images stay blocked in reused pages
-    assert ours((b"chrom",)) == set() and ours((b"run-driver",)) == set()
+    assert ours(RUN_MARK, b"chrom") == set() and ours(RUN_MARK, b"run-driver") == set()

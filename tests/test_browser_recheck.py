@@ -2,19 +2,14 @@
 an edited post gets its new text in `edits`."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from crawler.es.indexer import PostIndexer
-from crawler.es.setup import apply_templates
-from crawler.es.spool import DeadLetters, Spool
 from crawler.items import Author, Evidence, Post, post_doc_id
 from crawler.mocksite import MockSite, World
 from crawler.mocksite.browser_routes import install
+from tests.browser_support import index_posts, recheck
 
 PROJECT = Path(__file__).resolve().parents[1]
 WORLD = PROJECT / "tests" / "data" / "worlds" / "browser.json"
@@ -33,9 +28,6 @@ def _post(platform: str, handle: str, post_id: str, url: str, text: str) -> dict
 
 def test_recheck_marks_deleted_and_edited(es_client, index_prefix, pantau_env, tmp_path: Path) -> None:
     install()
-    apply_templates(es_client, index_prefix)
-    indexer = PostIndexer(es_client, index_prefix, Spool(tmp_path / "spool"), DeadLetters(tmp_path / "dead"),
-                          refresh="wait_for")
     text = "Ayo coblos nomor 2! Dukung #PrabowoGibran2024 bersama @paslon_dua https://contoh-paslon.id/program"
     posts = [
         _post("x", "budi_asn", "1747100000000000001", "https://x.com/budi_asn/status/1747100000000000001", text),
@@ -44,13 +36,11 @@ def test_recheck_marks_deleted_and_edited(es_client, index_prefix, pantau_env, t
         _post("tiktok", "sari.asn", "7325000000000000001",
               "https://www.tiktok.com/@sari.asn/video/7325000000000000001", "teks lama #PrabowoGibran2024"),
     ]
-    indexer.index_posts(posts)
+    index_posts(es_client, index_prefix, tmp_path, posts)
     with MockSite(World.load(WORLD)) as site:
         # the day after: one tweet was deleted (1747100000000000009 never existed on the site: _Missing)
         site.world.post("x", "budi_asn", "1747100000000000001").deleted = True
-        env = {**os.environ, **pantau_env, "PANTAU_SESSIONS_DIR": str(tmp_path / "sessions")}
-        proc = subprocess.run([sys.executable, "-m", "crawler", "recheck", "--base-url", site.base_url],
-                              cwd=PROJECT, env=env, capture_output=True, text=True, timeout=200)
+        proc = recheck(site, pantau_env, tmp_path, timeout=200)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "3 post diperiksa: 2 dihapus, 1 diubah" in proc.stdout
     alias = f"{index_prefix}posts"

@@ -2,18 +2,12 @@
 `deleted_at`, an edited one its new text in `edits`, an unchanged one neither."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from crawler.es.indexer import PostIndexer
-from crawler.es.setup import apply_templates
-from crawler.es.spool import DeadLetters, Spool
 from crawler.items import Author, Evidence, Post, post_doc_id
-from tests.browser_support import PROJECT
+from tests.browser_support import index_posts, recheck
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
 
@@ -26,11 +20,8 @@ def _post(platform: str, handle: str, post_id: str, url: str, text: str) -> dict
 
 def test_recheck_instagram_facebook_threads(es_client, index_prefix, pantau_env, social_site,
                                             tmp_path: Path) -> None:
-    apply_templates(es_client, index_prefix)
-    indexer = PostIndexer(es_client, index_prefix, Spool(tmp_path / "spool"), DeadLetters(tmp_path / "dead"),
-                          refresh="wait_for")
     threads_text = "Pilih nomor 2 ya, lanjutkan! #PrabowoGibran2024 <script>alert(1)</script>"
-    indexer.index_posts([
+    index_posts(es_client, index_prefix, tmp_path, [
         _post("instagram", "rina_asn", "C2aBcDeFgH1", "https://www.instagram.com/p/C2aBcDeFgH1/", "teks lama"),
         _post("facebook", "andi.pratama.asn", "pfbid02XkQ7sZ1aBcDeFg",
               "https://www.facebook.com/andi.pratama.asn/posts/pfbid02XkQ7sZ1aBcDeFg", "dukung nomor 2"),
@@ -38,9 +29,7 @@ def test_recheck_instagram_facebook_threads(es_client, index_prefix, pantau_env,
               threads_text),
     ])
     social_site.world.post("facebook", "andi.pratama.asn", "pfbid02XkQ7sZ1aBcDeFg").deleted = True
-    env = {**os.environ, **pantau_env, "PANTAU_SESSIONS_DIR": str(tmp_path / "sessions")}
-    proc = subprocess.run([sys.executable, "-m", "crawler", "recheck", "--base-url", social_site.base_url],
-                          cwd=PROJECT, env=env, capture_output=True, text=True, timeout=150)
+    proc = recheck(social_site, pantau_env, tmp_path, timeout=150)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "3 post diperiksa: 1 dihapus, 1 diubah, 0 tidak dapat diperiksa" in proc.stdout
     index = f"{index_prefix}posts-2024.01"

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,8 @@ from crawler.crawling.runner import CrawlSummary, TargetResult
 from crawler.es.setup import apply_templates
 from crawler.mocksite import MockSite, World
 from crawler.registry.store import RegistryStore
-from tests.crawl_support import FAST, PROJECT, WORLD
+from tests.crawl_support import FAST, WORLD
+from tests.process_support import run_pantau
 
 
 def summary(platform: str, *statuses: str, spooled: int = 0) -> CrawlSummary:
@@ -59,8 +59,7 @@ def test_the_contract_is_in_the_help() -> None:
 
 
 def pantau_crawl(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "crawler", "crawl", *args, "--no-index", *FAST], cwd=PROJECT,
-                          env=env, capture_output=True, text=True, timeout=240)
+    return run_pantau(["crawl", *args, "--no-index", *FAST], env=env, timeout=240)
 
 
 @pytest.mark.timeout(400)

@@ -6,7 +6,6 @@ import email.policy
 import os
 import re
 import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import pytest
 
 from crawler.demo.runner import DEMO_PREFIX, installed_platforms
 from crawler.demo.world import ASN_ACCOUNTS, SUPERVISORS, build_demo_world
+from tests.process_support import run_pantau
 
 pytestmark = pytest.mark.browser  # the demo crawls the browser platforms too
 
@@ -21,8 +21,7 @@ pytestmark = pytest.mark.browser  # the demo crawls the browser platforms too
 def run_demo(es_url: str, home: Path, outbox: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "ES_URL": es_url, "PANTAU_HOME": str(home)}
     env.pop("PANTAU_INDEX_PREFIX", None)
-    return subprocess.run([sys.executable, "-m", "crawler", "demo", "--outbox", str(outbox)], env=env,
-                          capture_output=True, text=True, timeout=900)
+    return run_pantau(["demo", "--outbox", str(outbox)], env=env, cwd=os.getcwd(), timeout=900)
 
 
 def summary_numbers(stdout: str) -> dict[str, int]:

@@ -6,7 +6,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from crawler.es.setup import apply_templates
 from crawler.es.spool import DeadLetters, Spool
 from crawler.items import post_doc_id
 from test_index_pipeline import make_posts
+from tests.process_support import run_pantau
 
 pytestmark = pytest.mark.own_es
 
@@ -99,8 +99,7 @@ def test_security_on_credentials_and_clear_error(caplog: pytest.LogCaptureFixtur
 
 
 def _pantau(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "crawler", *args], capture_output=True, text=True,
-                          env={**os.environ, **env}, timeout=600)
+    return run_pantau(list(args), env={**os.environ, **env}, cwd=os.getcwd(), timeout=600)
 
 
 def test_cli_start_status_setup_stop(tmp_path: Path) -> None:

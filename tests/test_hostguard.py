@@ -1,29 +1,12 @@
 """The crawler refuses internal addresses except the explicit --base-url host."""
 from __future__ import annotations
 
-import asyncio
-from types import SimpleNamespace
-
 import pytest
-from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
-from scrapy.statscollectors import MemoryStatsCollector
 
-from crawler.config import load_settings
-from crawler.crawling.hostguard import HostGuardMiddleware
-from tests.hostguard_support import FakeDNS
+from tests.hostguard_support import FakeDNS, fetch, guard
 
-
-def guard(base_url: str | None, dns: FakeDNS | None = None) -> HostGuardMiddleware:
-    middleware = HostGuardMiddleware(answers=(dns or FakeDNS({"t.me": ["149.154.167.99"]})).answers())
-    crawler = SimpleNamespace(spider=SimpleNamespace(base_url=base_url), settings=load_settings())
-    crawler.stats = MemoryStatsCollector(crawler)
-    middleware.crawler = crawler  # type: ignore[assignment]
-    return middleware
-
-
-def fetch(middleware: HostGuardMiddleware, url: str) -> None:
-    return asyncio.run(middleware.process_request(Request(url)))
+PUBLIC = {"t.me": ["149.154.167.99"]}
 
 
 @pytest.mark.parametrize("url", ["http://127.0.0.1:8080/s/x", "http://10.0.0.5/admin", "http://[::1]/",
@@ -31,7 +14,7 @@ def fetch(middleware: HostGuardMiddleware, url: str) -> None:
                                  "http://intranet.local/", "http://localhost:9200/_cat/indices"])
 def test_internal_addresses_are_refused(url: str) -> None:
     dns = FakeDNS({})
-    middleware = guard(None, dns)
+    middleware = guard(dns)
     with pytest.raises(IgnoreRequest):
         fetch(middleware, url)
     assert middleware.crawler.stats.get_value("pantau/hostguard/refused") == 1  # type: ignore[union-attr]
@@ -39,8 +22,8 @@ def test_internal_addresses_are_refused(url: str) -> None:
 
 
 def test_platform_hosts_and_the_explicit_override_pass() -> None:
-    assert fetch(guard(None), "https://t.me/s/kanal") is None
-    local = guard("http://127.0.0.1:8765")
+    assert fetch(guard(FakeDNS(PUBLIC)), "https://t.me/s/kanal") is None
+    local = guard(FakeDNS(PUBLIC), "http://127.0.0.1:8765")
     assert fetch(local, "http://127.0.0.1:8765/s/kanal?before=10") is None
     with pytest.raises(IgnoreRequest):
         fetch(local, "http://127.0.0.1:9200/")  # another loopback port is still refused

@@ -1,21 +1,17 @@
 """Names that resolve inwards: refused by HostGuardMiddleware (with the reason) and by the crawl's DNS resolver."""
 from __future__ import annotations
 
-import asyncio
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
-from scrapy.statscollectors import MemoryStatsCollector
 from twisted.internet.address import IPv4Address, IPv6Address
 
 from crawler.config import load_settings
-from crawler.crawling.hostguard import HostGuardMiddleware
 from crawler.crawling.safedns import HostAnswer, PublicOnlyResolver
 from crawler.registry.netguard import address_is_public, addresses_problem
-from tests.hostguard_support import FakeDNS
+from tests.hostguard_support import FakeDNS, fetch, guard
 
 TABLE = {
     "kanal.contoh-publik.id": ["127.0.0.1"],
@@ -28,18 +24,6 @@ TABLE = {
     "mastodon.social": ["2a03:2880:f12f:83:face:b00c:0:25de", "157.240.1.35"],
     "cermin.contoh-publik.id": ["127.0.0.1"],
 }
-
-
-def guard(dns: FakeDNS, base_url: str | None = None) -> HostGuardMiddleware:
-    middleware = HostGuardMiddleware(answers=dns.answers())
-    crawler = SimpleNamespace(spider=SimpleNamespace(base_url=base_url), settings=load_settings())
-    crawler.stats = MemoryStatsCollector(crawler)
-    middleware.crawler = crawler  # type: ignore[assignment]
-    return middleware
-
-
-def fetch(middleware: HostGuardMiddleware, url: str) -> None:
-    return asyncio.run(middleware.process_request(Request(url)))
 
 
 @pytest.mark.parametrize("host, address", [

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from crawler.mocksite import MockSite, World
-from tests.crawl_support import WORLD, run_crawl
+from tests.crawl_support import WORLD, CrawlResult, run_crawl
 
 
 @pytest.fixture()
@@ -18,9 +18,19 @@ def site() -> Iterator[MockSite]:
         yield mock
 
 
-def test_channel_posts_field_by_field(site: MockSite, tmp_path: Path) -> None:
-    result = run_crawl(site.base_url, tmp_path, "telegram", "info_kec_cibeber", "--max-pages", "1",
-                       "--max-posts", "1")
+@pytest.fixture(scope="module")
+def first_page(tmp_path_factory: pytest.TempPathFactory) -> tuple[CrawlResult, Path]:
+    """One crawl, depth 1 page, of info_kec_cibeber (its result and PANTAU_HOME), read by the field and evidence
+    tests; on a site of its own, so the other tests' request counts are not touched."""
+    home = tmp_path_factory.mktemp("telegram-first-page")
+    with MockSite(World.load(WORLD)) as mock:
+        result = run_crawl(mock.base_url, home, "telegram", "info_kec_cibeber", "--max-pages", "1",
+                           "--max-posts", "1")
+    return result, home
+
+
+def test_channel_posts_field_by_field(first_page: tuple[CrawlResult, Path]) -> None:
+    result, _ = first_page
     assert result.returncode == 0, result.stderr
     posts = result.by_id()
     # first run, depth 1 page: the 20 newest messages (48 .. 29), newest first
@@ -51,11 +61,10 @@ def test_channel_posts_field_by_field(site: MockSite, tmp_path: Path) -> None:
     assert reply["text"] == "Jangan lupa hadir ya, warga <semua> & keluarga."  # escaped in HTML, plain here
 
 
-def test_evidence_is_kept_and_verifiable(site: MockSite, tmp_path: Path) -> None:
-    result = run_crawl(site.base_url, tmp_path, "telegram", "info_kec_cibeber", "--max-pages", "1",
-                       "--max-posts", "1")
+def test_evidence_is_kept_and_verifiable(first_page: tuple[CrawlResult, Path]) -> None:
+    result, home = first_page
     raw = result.posts[0]["raw"]
-    stored = tmp_path / "evidence" / raw["path"]
+    stored = home / "evidence" / raw["path"]
     body = gzip.decompress(stored.read_bytes())
     assert hashlib.sha256(body).hexdigest() == raw["sha256"] and raw["size"] == len(body)
     assert b'data-post="info_kec_cibeber/48"' in body
