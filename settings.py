@@ -230,7 +230,7 @@ ALERT_IMMEDIATE_MINUTES = _env_int("ALERT_IMMEDIATE_MINUTES", 5)
 # ---------------------------------------------------------------------------------------------------------------
 # env: SCHEDULER_CRAWL_ENABLED — false: `pantau serve` runs no crawls (digests only)
 SCHEDULER_CRAWL_ENABLED = _env_bool("SCHEDULER_CRAWL_ENABLED", True)
-# env: SCHEDULER_CRAWL_PLATFORMS — platforms `pantau serve` crawls, comma-separated (default: all; CRAWL_INTERVAL_MINUTES)
+# env: SCHEDULER_CRAWL_PLATFORMS — platforms `pantau serve` crawls, comma-separated (default: all of them)
 SCHEDULER_CRAWL_PLATFORMS = [p.strip() for p in _env(
     "SCHEDULER_CRAWL_PLATFORMS",
     "telegram,bluesky,mastodon,youtube,web,x,instagram,tiktok,facebook,threads").split(",") if p.strip()]
@@ -285,7 +285,8 @@ PLAYWRIGHT_MAX_CONTEXTS = _env_int("PLAYWRIGHT_MAX_CONTEXTS", 2)
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = _env_int("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT", 4)
 # env: BROWSER_HEADLESS — false: show the browser window (debugging)
 BROWSER_HEADLESS = _env_bool("BROWSER_HEADLESS", True)
-BROWSER_NAVIGATION_TIMEOUT = 30_000  # ms per page navigation
+# env: BROWSER_NAVIGATION_TIMEOUT — milliseconds a page navigation (and a wait for its data) may take
+BROWSER_NAVIGATION_TIMEOUT = _env_int("BROWSER_NAVIGATION_TIMEOUT", 30_000)
 BROWSER_BLOCK_RESOURCES = True  # abort images, fonts and media on crawl pages (screenshot pages load them)
 BROWSER_BLOCKED_RESOURCE_TYPES = ["image", "font", "media"]
 BROWSER_SCROLL_MAX = 30  # scrolls per profile page at most
