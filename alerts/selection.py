@@ -3,8 +3,8 @@
 A finding is a flagged post of a registered ASN account whose region lies in the supervisor's regions
 (`asn.region_path` holds the region and its ancestors, so a province code selects its kabupaten/kota), flagged
 inside the digest window (`flagged_at`: when the stored post became flagged, usually when it was first seen; a post
-that becomes flagged on a re-crawl is a finding then), and not yet sent to that supervisor (the ledger's post ids are excluded). One search
-returns the first `limit` findings in order (severity, account, time) and, as aggregations, the window's totals per
+that becomes flagged on a re-crawl is a finding then), and not yet sent to that supervisor (the ledger's post ids
+are excluded). One search returns the first `limit` findings in order (severity, account, time) and, as aggregations, the window's totals per
 severity, candidate pair and category, and the counts of the last 24 hours and of the 24 hours before.
 """
 from __future__ import annotations

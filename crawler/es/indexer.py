@@ -228,21 +228,19 @@ class PostIndexer:
             for name in DECISION_FIELDS:
                 if name in source:
                     doc[name] = source[name]
-            doc["flagged_at"] = source.get("flagged_at") or doc["first_seen"]
             new_text = new.get("text")
             if new_text is not None and new_text != old_text and (not edits or edits[-1].get("text") != new_text):
                 edits.append({"text": new_text, "seen_at": now})
-        else:
-            # one flagged before keeps the time it became flagged; one that becomes flagged now is a finding now
-            if not doc.get("flagged"):
-                doc["flagged_at"] = None
-            elif source.get("flagged"):
-                doc["flagged_at"] = source.get("flagged_at") or doc["first_seen"]
-            else:
-                doc["flagged_at"] = now
-            if old_text is not None and old_text != doc.get("text"):
-                edits.append({"text": old_text, "seen_at": source.get("last_seen") or now})
+        elif old_text is not None and old_text != doc.get("text"):
+            edits.append({"text": old_text, "seen_at": source.get("last_seen") or now})
         doc["edits"] = edits
+        # one flagged before keeps the time it became flagged; one that becomes flagged now is a finding now
+        if not doc.get("flagged"):
+            doc["flagged_at"] = None
+        elif source.get("flagged"):
+            doc["flagged_at"] = source.get("flagged_at") or doc["first_seen"]
+        else:
+            doc["flagged_at"] = now
         if doc.get("deleted_at") is None and source.get("deleted_at"):
             doc["deleted_at"] = source["deleted_at"]
         old_raw = source.get("raw") or {}

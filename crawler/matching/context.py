@@ -148,16 +148,9 @@ def find_numbers(text: str, context_spans: list[tuple[int, int]], cue_hint: bool
         cue_hint = "jari" in text or _has_probe(text)
     if cue_hint:
         found = list(_DIGIT_NUMBER_RE.finditer(text))
-        for w in _INDONESIAN_NUMBER_WORDS:
-            if w in text:
-                found = sorted(found + list(_WORD_NUMBER_RE.finditer(text)), key=_match_start)
-                break
-        else:
-            if "nomor " in text or "urut " in text:
-                for w in _REGIONAL_NUMBER_WORDS:
-                    if w in text:
-                        found = sorted(found + list(_WORD_NUMBER_RE.finditer(text)), key=_match_start)
-                        break
+        if any(w in text for w in _INDONESIAN_NUMBER_WORDS) or (
+                ("nomor " in text or "urut " in text) and any(w in text for w in _REGIONAL_NUMBER_WORDS)):
+            found = sorted(found + list(_WORD_NUMBER_RE.finditer(text)), key=_match_start)
     elif not context_spans:
         return refs
     else:

@@ -211,8 +211,8 @@ def build_lexicon(contests_doc: dict[str, Any], terms: list[dict[str, Any]]) -> 
             ambiguous = {normalise_term(a) for a in cand.get("ambiguous_aliases", [])}
             common = dict(candidate_id=cand_id, contest_id=c.id, number=number)
             for alias in names + list(cand.get("aliases", [])):
-                add(alias, "candidate", cand_id, ambiguous=normalise_term(alias) in ambiguous, **common)
                 key = normalise_term(alias)
+                add(alias, "candidate", cand_id, ambiguous=key in ambiguous, **common)
                 if key not in ambiguous and len(key) >= TYPO_MIN and key.isalpha():
                     typo_sources.append((key, common))
             for alias in cand.get("ambiguous_aliases", []):
